@@ -1,0 +1,39 @@
+/** Typed failures of the event store port; adapters map their native errors onto these. */
+import type { ExpectedRevision } from './event-store.port.js';
+
+export abstract class EventStoreError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The stream is not at the revision the caller decided on; nothing was written. */
+export class WrongExpectedRevisionError extends EventStoreError {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    /** `'no_stream'` when the stream does not exist. */
+    readonly actual: ExpectedRevision,
+  ) {
+    super(`Stream "${streamName}" expected at revision ${String(expected)} but is at ${String(actual)}`);
+  }
+}
+
+/** The batch or one of its events is not acceptable; nothing was written. */
+export class InvalidEventError extends EventStoreError {
+  readonly code = 'INVALID_EVENT';
+  constructor(
+    readonly reason: 'EMPTY_BATCH' | 'MISSING_TYPE' | 'INVALID_ID' | 'NOT_SERIALISABLE' | 'TOO_LARGE' | 'DUPLICATE_ID' | 'INVALID_STREAM',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The store's file or server cannot be used as it is; start-up must stop. */
+export class EventStoreUnavailableError extends EventStoreError {
+  readonly code = 'EVENT_STORE_UNAVAILABLE';
+}

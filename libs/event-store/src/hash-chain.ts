@@ -1,0 +1,72 @@
+/**
+ * A hash chain per stream: each event's metadata records a SHA-256 over its own content and the
+ * hash of the event before it in the same stream. Altering, removing, reordering or moving an
+ * event after the fact breaks every later link, so an exported stream can be checked on its own.
+ */
+import { createHash } from 'node:crypto';
+import type { ChainLink, RecordedEvent } from './event-store.port.js';
+import { encodeJson } from './serde.js';
+
+export interface ChainInput {
+  readonly streamName: string;
+  readonly revision: number;
+  readonly id: string;
+  readonly type: string;
+  readonly dataJson: string;
+  /** The caller's metadata as encoded, without the chain link itself. */
+  readonly metadataJson: string;
+}
+
+export function chainHash(previousHash: string | null, input: ChainInput): string {
+  return createHash('sha256')
+    .update(previousHash ?? '')
+    .update('\n')
+    .update(input.streamName)
+    .update('\n')
+    .update(String(input.revision))
+    .update('\n')
+    .update(input.id)
+    .update('\n')
+    .update(input.type)
+    .update('\n')
+    .update(input.dataJson)
+    .update('\n')
+    .update(input.metadataJson)
+    .digest('hex');
+}
+
+export type ChainVerdict =
+  | { readonly ok: true; readonly checked: number }
+  | { readonly ok: false; readonly checked: number; readonly brokenAt: number; readonly reason: string };
+
+/**
+ * Checks events of one stream, read with `raw: true` (as stored, not upcast), from its first event.
+ * Passing a later slice is allowed when `previousHash` is the hash of the event just before it.
+ */
+export function verifyChain(events: readonly RecordedEvent[], previousHash: string | null = null): ChainVerdict {
+  let expectedPrevious = previousHash;
+  let checked = 0;
+  for (const event of events) {
+    const broken = (reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: event.revision, reason });
+    if (!event.chain.hash) return broken('the event carries no chain link');
+    if (event.chain.previousHash !== expectedPrevious) return broken('the link to the previous event does not match');
+    const hash = chainHash(expectedPrevious, {
+      streamName: event.streamName,
+      revision: event.revision,
+      id: event.id,
+      type: event.type,
+      dataJson: encodeJson(event.data),
+      metadataJson: encodeJson(event.metadata),
+    });
+    if (hash !== event.chain.hash) return broken('the content does not match its recorded hash');
+    expectedPrevious = hash;
+    checked++;
+  }
+  return { ok: true, checked };
+}
+
+/** Appends the chain link to already-encoded metadata without re-encoding it. */
+export function withChainLink(metadataJson: string, link: ChainLink): string {
+  const linkJson = JSON.stringify(link);
+  return metadataJson === '{}' ? `{"$chain":${linkJson}}` : `${metadataJson.slice(0, -1)},"$chain":${linkJson}}`;
+}

@@ -1,0 +1,76 @@
+// The paged catch-up subscription over a scripted page source: it reads only as fast as its
+// consumer takes events (back-pressure), never re-delivers or skips across pages, and stops
+// promptly when closed.
+import type { RecordedEvent } from './event-store.port.js';
+import { PagedSubscription } from './paged-subscription.js';
+import type { PageSource } from './paged-subscription.js';
+import type { Position } from './position.js';
+
+function fakeEvent(n: number): RecordedEvent {
+  const position = n.toString(16).padStart(16, '0') as Position;
+  return { id: `${n}`, type: 'E', data: { n }, metadata: {}, streamName: `s-${n}`, revision: 0, position, recordedAt: new Date(0), chain: { previousHash: null, hash: 'h' } };
+}
+
+class ScriptedLog implements PageSource {
+  readonly events: RecordedEvent[] = [];
+  reads = 0;
+  private wake: (() => void) | undefined;
+
+  append(count: number): void {
+    for (let i = 0; i < count; i++) this.events.push(fakeEvent(this.events.length + 1));
+    this.wake?.();
+  }
+
+  readPage(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
+    this.reads++;
+    return Promise.resolve(this.events.filter((e) => after === undefined || e.position > after).slice(0, maxCount));
+  }
+
+  waitForMore(signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = resolve;
+      signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+  }
+}
+
+describe('PagedSubscription', () => {
+  it('fetches a page only when the consumer has taken the previous one', async () => {
+    const log = new ScriptedLog();
+    log.append(100);
+    const iterator = new PagedSubscription(log, undefined, 10)[Symbol.asyncIterator]();
+    for (let i = 0; i < 10; i++) await iterator.next();
+    expect(log.reads).toBe(1);
+    await iterator.next();
+    expect(log.reads).toBe(2);
+  });
+
+  it('delivers every event once, in order, across pages and into live appends', async () => {
+    const log = new ScriptedLog();
+    log.append(25);
+    const subscription = new PagedSubscription(log, undefined, 10);
+    const seen: number[] = [];
+    for await (const event of subscription) {
+      seen.push((event.data as { n: number }).n);
+      if (seen.length === 25) setTimeout(() => log.append(5), 5);
+      if (seen.length === 30) break;
+    }
+    expect(seen).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+  });
+
+  it('starts strictly after its checkpoint', async () => {
+    const log = new ScriptedLog();
+    log.append(5);
+    const iterator = new PagedSubscription(log, fakeEvent(3).position, 10)[Symbol.asyncIterator]();
+    expect(((await iterator.next()).value as RecordedEvent).data).toEqual({ n: 4 });
+  });
+
+  it('ends when closed while waiting for live events', async () => {
+    const log = new ScriptedLog();
+    const subscription = new PagedSubscription(log, undefined, 10);
+    setTimeout(() => void subscription.close(), 10);
+    const seen: RecordedEvent[] = [];
+    for await (const event of subscription) seen.push(event);
+    expect(seen).toEqual([]);
+  });
+});
