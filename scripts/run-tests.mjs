@@ -5,7 +5,6 @@
 // when anything failed or Jest itself failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +32,7 @@ function startServices() {
 function runJest(env) {
   mkdirSync(dirname(resultsFile), { recursive: true });
   rmSync(resultsFile, { force: true });
-  const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest.js');
+  const jestBin = join(root, 'node_modules', 'jest', 'bin', 'jest.js');
   return spawnSync(
     process.execPath,
     ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', jestBin, '--json', `--outputFile=${resultsFile}`, ...args],

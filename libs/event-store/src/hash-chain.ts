@@ -35,6 +35,21 @@ export function chainHash(previousHash: string | null, input: ChainInput): strin
     .digest('hex');
 }
 
+/** Checks one event against the hash of the event before it in its stream. */
+export function checkLink(event: RecordedEvent, expectedPrevious: string | null): string | undefined {
+  if (!event.chain.hash) return 'the event carries no chain link';
+  if (event.chain.previousHash !== expectedPrevious) return 'the link to the previous event does not match';
+  const hash = chainHash(expectedPrevious, {
+    streamName: event.streamName,
+    revision: event.revision,
+    id: event.id,
+    type: event.type,
+    dataJson: encodeJson(event.data),
+    metadataJson: encodeJson(event.metadata),
+  });
+  return hash === event.chain.hash ? undefined : 'the content does not match its recorded hash';
+}
+
 export type ChainVerdict =
   | { readonly ok: true; readonly checked: number }
   | { readonly ok: false; readonly checked: number; readonly brokenAt: number; readonly reason: string };
@@ -47,19 +62,9 @@ export function verifyChain(events: readonly RecordedEvent[], previousHash: stri
   let expectedPrevious = previousHash;
   let checked = 0;
   for (const event of events) {
-    const broken = (reason: string): ChainVerdict => ({ ok: false, checked, brokenAt: event.revision, reason });
-    if (!event.chain.hash) return broken('the event carries no chain link');
-    if (event.chain.previousHash !== expectedPrevious) return broken('the link to the previous event does not match');
-    const hash = chainHash(expectedPrevious, {
-      streamName: event.streamName,
-      revision: event.revision,
-      id: event.id,
-      type: event.type,
-      dataJson: encodeJson(event.data),
-      metadataJson: encodeJson(event.metadata),
-    });
-    if (hash !== event.chain.hash) return broken('the content does not match its recorded hash');
-    expectedPrevious = hash;
+    const problem = checkLink(event, expectedPrevious);
+    if (problem) return { ok: false, checked, brokenAt: event.revision, reason: problem };
+    expectedPrevious = event.chain.hash;
     checked++;
   }
   return { ok: true, checked };

@@ -7,3 +7,7 @@ export * from './hash-chain.js';
 export { streamCategory } from './stored-event.js';
 export { SqliteEventStore } from './sqlite/sqlite-event-store.adapter.js';
 export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store.adapter.js';
+export { EventStoreModule } from './event-store.module.js';
+export { createEventStore } from './event-store.factory.js';
+export type { StoredRow, EncodedEvent, PreparedEvent } from './stored-event.js';
+export * from './audit.js';

@@ -46,11 +46,14 @@ export function assertStreamName(streamName: unknown): asserts streamName is str
 /** Rejects a whole batch before anything is written, so a bad event never half-applies. */
 export function assertValidBatch(streamName: string, events: readonly NewEvent[]): void {
   assertStreamName(streamName);
+  // Array.isArray narrows a readonly array to any[], so the loop below uses this typed alias.
+  const batch: readonly NewEvent[] = events;
+  // Callers from plain JavaScript may pass anything; the type says an array, the check makes sure.
   if (!Array.isArray(events) || events.length === 0) {
     throw new InvalidEventError('EMPTY_BATCH', `An append to "${streamName}" needs at least one event`);
   }
   const ids = new Set<string>();
-  for (const [index, event] of events.entries()) {
+  for (const [index, event] of batch.entries()) {
     const at = `event #${index} appended to "${streamName}"`;
     if (typeof event?.type !== 'string' || event.type.length === 0 || event.type.length > MAX_NAME_LENGTH || event.type.startsWith('$')) {
       throw new InvalidEventError('MISSING_TYPE', `The ${at} has no valid type`);

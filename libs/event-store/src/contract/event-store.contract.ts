@@ -42,12 +42,13 @@ async function collect(iterable: AsyncIterable<RecordedEvent>, count: number, on
 
 export function eventStoreContract(name: string, target: ContractTarget | undefined, skipReason?: string): void {
   if (!target) {
+    const reason = skipReason ?? 'not configured';
     describe(`EventStore contract: ${name}`, () => {
-      it(`skipped: ${skipReason ?? 'not configured'}`, () => {
-        // A visible, passing marker: the adapter was not exercised in this run, and says why.
-        console.warn(`EventStore contract for ${name} skipped: ${skipReason ?? 'not configured'}`);
-      });
+      // Skipped on purpose, and counted as skipped in the summary: this adapter needs a server
+      // that this run was not given. The line names what to set to run it.
+      it.skip(`skipped: ${reason}`, () => undefined);
     });
+    console.warn(`EventStore contract for ${name} skipped: ${reason}`);
     return;
   }
 
@@ -109,8 +110,8 @@ export function eventStoreContract(name: string, target: ContractTarget | undefi
           Array.from({ length: 20 }, (_, i) => store.appendToStream(stream(), [event('B', { i })], { expectedRevision: 0 })),
         );
         expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
-        for (const o of outcomes.filter((o) => o.status === 'rejected')) {
-          expect((o as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+        for (const o of outcomes) {
+          if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(WrongExpectedRevisionError);
         }
         expect(await store.readStream(stream())).toHaveLength(2);
       });

@@ -7,8 +7,14 @@ import type Database from 'better-sqlite3';
 
 interface Pending<Result> {
   readonly work: () => Result;
+  readonly savepoint: boolean;
   readonly resolve: (result: Result) => void;
   readonly reject: (error: unknown) => void;
+}
+
+interface Outcome {
+  readonly ok: boolean;
+  readonly value: unknown;
 }
 
 export class GroupCommitter {
@@ -19,16 +25,34 @@ export class GroupCommitter {
   /** Counters for metrics and for the tests that prove appends share commits. */
   readonly stats = { commits: 0, appends: 0 };
 
+  // Built once: better-sqlite3 prepares the BEGIN/COMMIT/SAVEPOINT statements per wrapper.
+  private readonly inGroup: Database.Transaction<(group: Pending<unknown>[], outcomes: Outcome[]) => void>;
+  private readonly inSavepoint: Database.Transaction<(work: () => unknown) => unknown>;
+
   constructor(
-    private readonly db: Database.Database,
+    db: Database.Database,
     /** Called after a commit that made at least one append durable. */
     private readonly onCommitted: () => void,
-  ) {}
+  ) {
+    this.inSavepoint = db.transaction((work: () => unknown) => work());
+    this.inGroup = db.transaction((group: Pending<unknown>[], outcomes: Outcome[]) => {
+      group.forEach((pending, index) => {
+        try {
+          outcomes[index] = { ok: true, value: pending.savepoint ? this.inSavepoint(pending.work) : pending.work() };
+        } catch (error) {
+          outcomes[index] = { ok: false, value: error };
+        }
+      });
+    });
+  }
 
-  /** Runs `work` inside the next group transaction; settles once that transaction is durable. */
-  submit<Result>(work: () => Result): Promise<Result> {
+  /**
+   * Runs `work` inside the next group transaction; settles once that transaction is durable.
+   * Work of several statements asks for a savepoint; a single statement is atomic on its own.
+   */
+  submit<Result>(work: () => Result, savepoint: boolean): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      this.queue.push({ work, resolve, reject } as Pending<unknown>);
+      this.queue.push({ work, savepoint, resolve, reject } as Pending<unknown>);
       if (!this.scheduled) {
         this.scheduled = true;
         this.idle = new Promise((done) => (this.markIdle = done));
@@ -48,19 +72,9 @@ export class GroupCommitter {
     const group = this.queue;
     this.queue = [];
     this.scheduled = false;
-    const outcomes = new Array<{ ok: boolean; value: unknown }>(group.length);
+    const outcomes = new Array<Outcome>(group.length);
     try {
-      this.db
-        .transaction(() => {
-          group.forEach((pending, index) => {
-            try {
-              outcomes[index] = { ok: true, value: this.db.transaction(pending.work)() };
-            } catch (error) {
-              outcomes[index] = { ok: false, value: error };
-            }
-          });
-        })
-        .immediate();
+      this.inGroup.immediate(group, outcomes);
     } catch (commitError) {
       // The commit itself failed (disk full, I/O error): nothing of the group is durable.
       group.forEach((pending) => pending.reject(commitError));

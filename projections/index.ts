@@ -1,0 +1,2 @@
+// Read models are added here, one folder per question the dashboard asks.
+export {};
