@@ -2,6 +2,7 @@
 import type { Configuration } from '@ledger/config';
 import type { EventStore } from './event-store.port.js';
 import { EventSerde } from './serde.js';
+import { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter.js';
 import { SqliteEventStore } from './sqlite/sqlite-event-store.adapter.js';
 
 export function createEventStore(config: Pick<Configuration, 'eventStore'>, serde = new EventSerde()): EventStore {
@@ -9,6 +10,6 @@ export function createEventStore(config: Pick<Configuration, 'eventStore'>, serd
     case 'sqlite':
       return new SqliteEventStore({ file: config.eventStore.file, serde });
     case 'eventstoredb':
-      throw new Error('EVENTSTOREDB_URL is set, but this build has no EventStoreDB adapter wired yet');
+      return new EventStoreDbEventStore(config.eventStore.url, serde);
   }
 }

@@ -7,6 +7,7 @@ export * from './hash-chain.js';
 export { streamCategory } from './stored-event.js';
 export { SqliteEventStore } from './sqlite/sqlite-event-store.adapter.js';
 export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store.adapter.js';
+export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter.js';
 export { EventStoreModule } from './event-store.module.js';
 export { createEventStore } from './event-store.factory.js';
 export type { StoredRow, EncodedEvent, PreparedEvent } from './stored-event.js';
