@@ -7,16 +7,12 @@
  */
 import type { Position } from './position.js';
 
-/** Free-form metadata; the well-known keys are what the application layer writes. */
-export interface EventMetadata {
-  readonly commandId?: string;
-  readonly correlationId?: string;
-  readonly causationId?: string;
-  readonly actor?: string;
-  readonly tenant?: string;
-  readonly occurredAt?: string;
-  readonly [key: string]: unknown;
-}
+/**
+ * Metadata beside an event's data. The store does not interpret it; the application writes
+ * `commandId`, `correlationId`, `causationId`, `actor`, `tenant` and `occurredAt`, and the store
+ * adds `$chain`, which it returns separately as `RecordedEvent.chain`.
+ */
+export type EventMetadata = Readonly<Record<string, unknown>>;
 
 /** An event as a caller hands it in. The id is the caller's idempotency key for this event. */
 export interface NewEvent<Data = unknown> {

@@ -1,0 +1,103 @@
+import { DomainError } from './domain-error.js';
+
+/**
+ * An amount as an integer count of the currency's minor unit (cents for CAD and USD), so every
+ * sum is exact. Floats never enter the ledger: a value that is not a safe integer is rejected
+ * rather than rounded, because a silently rounded cent is a reconciliation bug found months later.
+ */
+export type Money = Readonly<{ amountMinor: number; currency: string }>;
+
+const currencyCodePattern = /^[A-Z]{3}$/;
+
+export function isCurrencyCode(value: unknown): value is string {
+  return typeof value === 'string' && currencyCodePattern.test(value);
+}
+
+export function assertCurrencyCode(currency: unknown, field = 'currency'): asserts currency is string {
+  if (!isCurrencyCode(currency)) {
+    throw new DomainError('VALIDATION_FAILED', `${field} must be an ISO-4217 code of three upper-case letters`, {
+      field,
+      currency,
+    });
+  }
+}
+
+function assertSafeAmount(amountMinor: unknown, field: string): asserts amountMinor is number {
+  if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor)) {
+    throw new DomainError('INVALID_AMOUNT', `${field} must be a safe integer count of minor units`, {
+      field,
+      amountMinor,
+    });
+  }
+}
+
+/** Builds a checked value; zero and negative values are legal here (balances, differences). */
+export function money(amountMinor: number, currency: string): Money {
+  assertCurrencyCode(currency);
+  assertSafeAmount(amountMinor, 'amountMinor');
+  // Normalising -0 keeps structural equality (and therefore idempotency checks) exact.
+  return { amountMinor: amountMinor === 0 ? 0 : amountMinor, currency };
+}
+
+export function zeroMoney(currency: string): Money {
+  return money(0, currency);
+}
+
+/** Every amount a command moves must be a positive safe integer in a valid currency. */
+export function assertPositiveAmount(amount: Money, field = 'amount'): void {
+  if (typeof amount !== 'object' || amount === null) {
+    throw new DomainError('INVALID_AMOUNT', `${field} is missing`, { field });
+  }
+  assertCurrencyCode(amount.currency, `${field}.currency`);
+  assertSafeAmount(amount.amountMinor, `${field}.amountMinor`);
+  if (amount.amountMinor <= 0) {
+    throw new DomainError('INVALID_AMOUNT', `${field} must be greater than zero`, {
+      field,
+      amountMinor: amount.amountMinor,
+    });
+  }
+}
+
+export function assertSameCurrency(actual: Money, expectedCurrency: string, field = 'amount'): void {
+  if (actual.currency !== expectedCurrency) {
+    throw new DomainError('CURRENCY_MISMATCH', `${field} is in ${actual.currency}, expected ${expectedCurrency}`, {
+      field,
+      currency: actual.currency,
+      expectedCurrency,
+    });
+  }
+}
+
+export function addMoney(left: Money, right: Money): Money {
+  assertSameCurrency(right, left.currency);
+  return checkedResult(left.amountMinor + right.amountMinor, left.currency);
+}
+
+export function subtractMoney(left: Money, right: Money): Money {
+  assertSameCurrency(right, left.currency);
+  return checkedResult(left.amountMinor - right.amountMinor, left.currency);
+}
+
+/** Returns -1, 0 or 1 so it can be passed straight to `Array.prototype.sort`. */
+export function compareMoney(left: Money, right: Money): -1 | 0 | 1 {
+  assertSameCurrency(right, left.currency);
+  if (left.amountMinor === right.amountMinor) return 0;
+  return left.amountMinor < right.amountMinor ? -1 : 1;
+}
+
+export function moneyEquals(left: Money, right: Money): boolean {
+  return left.currency === right.currency && left.amountMinor === right.amountMinor;
+}
+
+/** Sums in one currency; the currency is explicit so an empty list still has one. */
+export function sumMoney(values: readonly Money[], currency: string): Money {
+  return values.reduce<Money>((total, value) => addMoney(total, value), zeroMoney(currency));
+}
+
+function checkedResult(amountMinor: number, currency: string): Money {
+  // Overflow beyond 2^53 would lose cents silently, so it is a rejection, not a result.
+  if (!Number.isSafeInteger(amountMinor)) {
+    throw new DomainError('INVALID_AMOUNT', 'result exceeds the safe integer range', { currency });
+  }
+  return money(amountMinor, currency);
+}
