@@ -32,7 +32,7 @@ function tier(name: string, timeoutMs: number): Config {
     transform: { '^.+\\.ts$': swc as unknown as [string, Record<string, unknown>] },
     testEnvironment: 'node',
     testTimeout: timeoutMs,
-  } as Config;
+  };
 }
 
 const config: Config = {
