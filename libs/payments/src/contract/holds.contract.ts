@@ -1,0 +1,142 @@
+/**
+ * Stateful contract, holds and refunds: a hold can be captured once, in full or in part, within
+ * seven days, or released; refunds are repeatable up to what was captured. Refusals of a capture
+ * or a release are outcomes; an over-refund is a refused request, as at Stripe.
+ */
+import { GatewayRequestError } from '../payment-gateway.errors.js';
+import type { PaymentGateway } from '../payment-gateway.port.js';
+import type { CaptureOutcome } from '../payment-gateway.types.js';
+import { anyString, cad, freshKey, matching, paymentIdOf, platform, type GatewayFixture } from './contract-support.js';
+
+const SEVEN_DAYS_MS = 7 * 24 * 60 * 60 * 1000;
+const account = platform;
+
+async function pay(
+  gateway: PaymentGateway,
+  capture: 'automatic' | 'manual',
+  amountMinor = 1000,
+  token = 'pm_card_visa',
+) {
+  const source = { kind: 'token', paymentMethodToken: token } as const;
+  return gateway.createPayment({
+    account,
+    amount: cad(amountMinor),
+    capture,
+    source,
+    idempotencyKey: freshKey(`pay-${capture}`),
+  });
+}
+
+function capture(gateway: PaymentGateway, processorPaymentId: string, amountMinor?: number): Promise<CaptureOutcome> {
+  const amount = amountMinor === undefined ? {} : { amountMinor };
+  return gateway.capturePayment({ account, processorPaymentId, ...amount, idempotencyKey: freshKey('capture') });
+}
+
+function refund(gateway: PaymentGateway, processorPaymentId: string, amountMinor: number) {
+  return gateway.refund({ account, processorPaymentId, amountMinor, idempotencyKey: freshKey('refund') });
+}
+
+function failedWith(failureCode: string) {
+  return { status: 'failed', failureCode, processorPaymentId: matching(/^pi_/), message: anyString };
+}
+
+async function expectOverRefund(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GatewayRequestError);
+  expect(error).toMatchObject({ code: 'amount_too_large', param: 'amount' });
+}
+
+export function holdsContract(fixture: () => GatewayFixture, controllableClock: boolean): void {
+  const gateway = (): PaymentGateway => fixture().gateway;
+  const withClock = controllableClock ? it : it.skip;
+
+  it('places a hold for the whole amount, capturable for seven days', async () => {
+    const startedAt = fixture().clock?.now();
+    const hold = await pay(gateway(), 'manual', 4200);
+    expect(hold).toMatchObject({ status: 'requires_capture', amountAuthorized: cad(4200) });
+    if (hold.status === 'requires_capture' && startedAt) {
+      expect(Date.parse(hold.captureBefore)).toBe(startedAt.getTime() + SEVEN_DAYS_MS);
+    }
+  });
+
+  it('captures part of a hold, releases the rest, and refunds at most what was captured', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual', 1000));
+    expect(await capture(gateway(), id, 600)).toEqual({
+      status: 'succeeded',
+      processorPaymentId: id,
+      amountCaptured: cad(600),
+    });
+    expect(await refund(gateway(), id, 600)).toMatchObject({ status: 'succeeded', amount: cad(600) });
+    await expectOverRefund(refund(gateway(), id, 1));
+  });
+
+  it('captures the whole hold when no amount is given', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual', 1000));
+    expect(await capture(gateway(), id)).toMatchObject({ status: 'succeeded', amountCaptured: cad(1000) });
+  });
+
+  it('refuses to capture more than was authorised, and the hold stays capturable', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual', 1000));
+    expect(await capture(gateway(), id, 1001)).toEqual(failedWith('amount_too_large'));
+    expect(await capture(gateway(), id, 1000)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('captures a hold only once', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual'));
+    await capture(gateway(), id, 400);
+    expect(await capture(gateway(), id, 400)).toEqual(failedWith('payment_intent_unexpected_state'));
+  });
+
+  it('does not capture a released hold', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual'));
+    const released = await gateway().cancelPayment({
+      account,
+      processorPaymentId: id,
+      idempotencyKey: freshKey('cancel'),
+    });
+    expect(released).toEqual({ status: 'canceled', processorPaymentId: id });
+    expect(await capture(gateway(), id)).toEqual(failedWith('payment_intent_unexpected_state'));
+  });
+
+  it('does not release a completed payment', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'automatic'));
+    const outcome = await gateway().cancelPayment({
+      account,
+      processorPaymentId: id,
+      idempotencyKey: freshKey('cancel'),
+    });
+    expect(outcome).toEqual(failedWith('payment_intent_unexpected_state'));
+  });
+
+  it('does not capture a declined payment', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual', 1000, 'pm_card_chargeDeclined'));
+    expect(await capture(gateway(), id)).toEqual(failedWith('payment_intent_unexpected_state'));
+  });
+
+  it('refunds repeatedly up to the captured amount, then refuses', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'automatic', 1000));
+    for (const amountMinor of [300, 300, 400]) {
+      expect(await refund(gateway(), id, amountMinor)).toMatchObject({ status: 'succeeded', amount: cad(amountMinor) });
+    }
+    await expectOverRefund(refund(gateway(), id, 1));
+  });
+
+  it('refunds nothing of a hold that was never captured', async () => {
+    await expectOverRefund(refund(gateway(), paymentIdOf(await pay(gateway(), 'manual')), 100));
+  });
+
+  withClock('lets a hold be captured until just before its deadline', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual'));
+    fixture().clock?.advance(SEVEN_DAYS_MS - 1000);
+    expect(await capture(gateway(), id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  withClock('refuses to capture a hold after seven days', async () => {
+    const id = paymentIdOf(await pay(gateway(), 'manual'));
+    fixture().clock?.advance(SEVEN_DAYS_MS);
+    expect(await capture(gateway(), id)).toEqual(failedWith('charge_expired_for_capture'));
+  });
+}

@@ -1,0 +1,226 @@
+/**
+ * The production card processor: Stripe, through the official `stripe` package. Each port call is
+ * one mutating Stripe request (two for Connect onboarding), always with the caller's idempotency
+ * key and, for a tenant with a connected account, on behalf of that account.
+ */
+import Stripe from 'stripe';
+import { PaymentGateway } from '../payment-gateway.port.js';
+import type {
+  CancelOutcome,
+  CancelPaymentInput,
+  CaptureOutcome,
+  CapturePaymentInput,
+  ConnectOnboarding,
+  ConnectOnboardingInput,
+  CreatePaymentInput,
+  EnsureCustomerInput,
+  FailedOutcome,
+  GatewayCall,
+  PaymentOutcome,
+  ProcessorAccount,
+  RefundInput,
+  RefundResult,
+  RemoveCardInput,
+  SaveCardInput,
+  SaveCardOutcome,
+} from '../payment-gateway.types.js';
+import { assertMoney, assertPositiveMinorUnits } from '../payment-gateway.validation.js';
+import { declineOf, refusalOf, toGatewayError } from './stripe-errors.js';
+import {
+  cancelOutcomeOf,
+  captureOutcomeOf,
+  cardOfIntent,
+  cardOfPaymentMethod,
+  paymentOutcomeOf,
+  refundResultOf,
+  saveCardOutcomeOf,
+} from './stripe-mapping.js';
+import { paymentIntentParams } from './stripe-params.js';
+import { observeRequests, requestOptions, type StripeRequestRecord } from './stripe-requests.js';
+
+export type { StripeRequestRecord } from './stripe-requests.js';
+
+export interface StripePaymentGatewayOptions {
+  readonly secretKey: string;
+  /** Only to point at a Stripe-compatible endpoint such as stripe-mock. */
+  readonly host?: string;
+  readonly port?: number;
+  readonly protocol?: 'http' | 'https';
+  /**
+   * The SDK's own retries reuse our idempotency key, so one is safe; more would hide an outage
+   * from the ledger's retry policy, which owns retries. Default 1.
+   */
+  readonly maxNetworkRetries?: number;
+  readonly timeoutMs?: number;
+  /** The kind of account a tenant gets when it has none yet; `standard` has its own dashboard. */
+  readonly connectAccountType?: 'standard' | 'express';
+  /** Observes every request as it is sent, for metrics and audit logs. */
+  readonly onRequest?: (request: StripeRequestRecord) => void;
+}
+
+/** Capture and cancel refusals that the port reports as failed outcomes rather than exceptions. */
+const paymentStateRefusals: ReadonlySet<string> = new Set([
+  'amount_too_large',
+  'charge_expired_for_capture',
+  'capture_charge_authorization_expired',
+  'payment_intent_unexpected_state',
+]);
+
+export class StripePaymentGateway extends PaymentGateway {
+  private readonly stripe: Stripe;
+  private readonly connectAccountType: 'standard' | 'express';
+
+  constructor(options: StripePaymentGatewayOptions) {
+    super();
+    this.stripe = new Stripe(options.secretKey, {
+      maxNetworkRetries: options.maxNetworkRetries ?? 1,
+      timeout: options.timeoutMs ?? 30_000,
+      ...(options.host ? { host: options.host } : {}),
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.protocol ? { protocol: options.protocol } : {}),
+    });
+    if (options.onRequest) observeRequests(this.stripe, options.onRequest);
+    this.connectAccountType = options.connectAccountType ?? 'standard';
+  }
+
+  async ensureCustomer(input: EnsureCustomerInput): Promise<{ processorCustomerId: string }> {
+    const params: Stripe.CustomerCreateParams = {
+      metadata: { ledgerCustomerId: input.customerId },
+      ...(input.email ? { email: input.email } : {}),
+      ...(input.name ? { name: input.name } : {}),
+    };
+    try {
+      const customer = await this.stripe.customers.create(params, requestOptions(input));
+      return { processorCustomerId: customer.id };
+    } catch (error) {
+      return rethrow(error, input);
+    }
+  }
+
+  async saveCard(input: SaveCardInput): Promise<SaveCardOutcome> {
+    const params: Stripe.SetupIntentCreateParams = {
+      customer: input.processorCustomerId,
+      payment_method: input.paymentMethodToken,
+      confirm: true,
+      usage: 'off_session',
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      expand: ['payment_method'],
+    };
+    try {
+      const setupIntent = await this.stripe.setupIntents.create(params, requestOptions(input));
+      const method = await this.paymentMethodOf(input.account, setupIntent.payment_method);
+      return saveCardOutcomeOf(setupIntent, method);
+    } catch (error) {
+      const decline = declineOf(error);
+      if (!decline) return rethrow(error, input);
+      // A card that fails verification has no payment to point at.
+      const { processorPaymentId: _none, ...failure } = decline;
+      return failure;
+    }
+  }
+
+  async removeCard(input: RemoveCardInput): Promise<{ processorPaymentMethodId: string }> {
+    try {
+      const method = await this.stripe.paymentMethods.detach(input.processorPaymentMethodId, {}, requestOptions(input));
+      return { processorPaymentMethodId: method.id };
+    } catch (error) {
+      return rethrow(error, input);
+    }
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<PaymentOutcome> {
+    assertMoney(input.amount);
+    try {
+      const intent = await this.stripe.paymentIntents.create(paymentIntentParams(input), requestOptions(input));
+      const card =
+        cardOfIntent(intent) ?? cardOfPaymentMethod(await this.paymentMethodOf(input.account, intent.payment_method));
+      return paymentOutcomeOf(intent, card, input.source.kind === 'token' ? input.source.saveFor : undefined);
+    } catch (error) {
+      return declineOf(error) ?? rethrow(error, input);
+    }
+  }
+
+  async capturePayment(input: CapturePaymentInput): Promise<CaptureOutcome> {
+    if (input.amountMinor !== undefined) assertPositiveMinorUnits(input.amountMinor, 'amount_to_capture');
+    const params: Stripe.PaymentIntentCaptureParams =
+      input.amountMinor === undefined ? {} : { amount_to_capture: input.amountMinor };
+    try {
+      const intent = await this.stripe.paymentIntents.capture(input.processorPaymentId, params, requestOptions(input));
+      return captureOutcomeOf(intent);
+    } catch (error) {
+      return this.refusedOrRethrow(error, input);
+    }
+  }
+
+  async cancelPayment(input: CancelPaymentInput): Promise<CancelOutcome> {
+    try {
+      const intent = await this.stripe.paymentIntents.cancel(input.processorPaymentId, {}, requestOptions(input));
+      return cancelOutcomeOf(intent);
+    } catch (error) {
+      return this.refusedOrRethrow(error, input);
+    }
+  }
+
+  async refund(input: RefundInput): Promise<RefundResult> {
+    assertPositiveMinorUnits(input.amountMinor, 'amount');
+    const params: Stripe.RefundCreateParams = {
+      payment_intent: input.processorPaymentId,
+      amount: input.amountMinor,
+      ...(input.reason ? { reason: input.reason } : {}),
+    };
+    try {
+      return refundResultOf(await this.stripe.refunds.create(params, requestOptions(input)));
+    } catch (error) {
+      return rethrow(error, input);
+    }
+  }
+
+  async startConnectOnboarding(input: ConnectOnboardingInput): Promise<ConnectOnboarding> {
+    // Both requests are made by the platform itself, never on behalf of the connected account;
+    // each gets its own key derived from the caller's, so a replay repeats both exactly.
+    const platform = { account: {}, idempotencyKey: input.idempotencyKey };
+    try {
+      const accountId = input.existingAccountId ?? (await this.createConnectedAccount(input.tenantId, platform)).id;
+      const link = await this.stripe.accountLinks.create(
+        { account: accountId, type: 'account_onboarding', return_url: input.returnUrl, refresh_url: input.refreshUrl },
+        requestOptions({ ...platform, idempotencyKey: `${input.idempotencyKey}:account-link` }),
+      );
+      return { accountId, onboardingUrl: link.url };
+    } catch (error) {
+      return rethrow(error, platform);
+    }
+  }
+
+  private createConnectedAccount(tenantId: string, platform: GatewayCall): Promise<Stripe.Account> {
+    const params: Stripe.AccountCreateParams = { type: this.connectAccountType, metadata: { tenantId } };
+    return this.stripe.accounts.create(
+      params,
+      requestOptions({ ...platform, idempotencyKey: `${platform.idempotencyKey}:account` }),
+    );
+  }
+
+  /** The saved card's details; fetched only when Stripe did not expand them in the first answer. */
+  private async paymentMethodOf(
+    account: ProcessorAccount,
+    method: string | Stripe.PaymentMethod | null,
+  ): Promise<Stripe.PaymentMethod | undefined> {
+    if (method === null) return undefined;
+    if (typeof method !== 'string') return method;
+    const options = account.accountId ? { stripeAccount: account.accountId } : {};
+    try {
+      return await this.stripe.paymentMethods.retrieve(method, {}, options);
+    } catch {
+      // Money may already have moved; display data is never worth turning that answer into an
+      // error, so the card is then reported as unknown.
+      return undefined;
+    }
+  }
+
+  private refusedOrRethrow(error: unknown, input: GatewayCall & { processorPaymentId: string }): FailedOutcome {
+    return refusalOf(error, input.processorPaymentId, paymentStateRefusals) ?? rethrow(error, input);
+  }
+}
+
+function rethrow(error: unknown, call: Pick<GatewayCall, 'idempotencyKey'>): never {
+  throw toGatewayError(error, call.idempotencyKey);
+}
