@@ -84,4 +84,14 @@ describe('DecisionRunner', () => {
     ).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_BALANCE' });
     expect(await store.readStream('pot-1')).toEqual([]);
   });
+
+  it("refuses to decide on another tenant's stream, as if it did not exist", async () => {
+    await runner.decide('pot-1', pot, { type: 'Take', data: { takeId: 't1', amount: 5 }, context: context('c1') });
+    const intruder = { ...context('c2'), tenant: 'other-business' };
+    await expect(runner.decide('pot-1', pot, { type: 'Take', data: { takeId: 't2', amount: 5 }, context: intruder })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+    await expect(runner.load('pot-1', pot, 'other-business')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await store.readStream('pot-1')).toHaveLength(1);
+  });
 });

@@ -8,7 +8,7 @@ import { Injectable } from '@nestjs/common';
 import pRetry from 'p-retry';
 import { EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import type { ExpectedRevision, NewEvent, Position } from '@ledger/event-store';
-import { eventMetadataFor, foldEvents } from '@ledger/domain';
+import { DomainError, eventMetadataFor, foldEvents } from '@ledger/domain';
 import type { CommandContext, Decider } from '@ledger/domain';
 import { deriveId } from './ids.js';
 
@@ -33,10 +33,21 @@ export const MAX_DECISION_ATTEMPTS = 8;
 
 @Injectable()
 export class DecisionRunner {
-  constructor(private readonly store: EventStore) {}
+  constructor(readonly store: EventStore) {}
 
-  async load<S, E>(streamName: string, decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>): Promise<Loaded<S>> {
+  /**
+   * Loads a stream as state. With a tenant, a stream another tenant wrote reads as if absent to
+   * deciding and is refused outright, so no command of one business can touch another's data.
+   */
+  async load<S, E>(
+    streamName: string,
+    decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>,
+    tenant?: string,
+  ): Promise<Loaded<S>> {
     const recorded = await this.store.readStream(streamName);
+    if (tenant !== undefined && recorded.length > 0 && recorded[0]!.metadata.tenant !== tenant) {
+      throw new DomainError('NOT_FOUND', `${streamName} does not exist`, { stream: streamName });
+    }
     const events = recorded.map((event) => ({ type: event.type, data: event.data }) as E);
     return { state: foldEvents(decider, events), revision: recorded.length === 0 ? 'no_stream' : recorded[recorded.length - 1]!.revision };
   }
@@ -60,7 +71,7 @@ export class DecisionRunner {
     decider: Decider<C, E, S>,
     command: C,
   ): Promise<Decided<S, E>> {
-    const { state, revision } = await this.load(streamName, decider);
+    const { state, revision } = await this.load(streamName, decider, command.context.tenant);
     // A rejection (a DomainError) is final; only a conflict is worth deciding again.
     const events = decider.decide(command, state);
     if (events.length === 0) return { state, revision, events, position: undefined };

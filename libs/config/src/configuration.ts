@@ -43,6 +43,33 @@ class Environment {
   @Transform(blankToUndefined)
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an absolute URL such as https://pay.example.com' })
   PUBLIC_URL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^(sk|rk)_(test|live)_[A-Za-z0-9_]+$/, { message: 'STRIPE_SECRET_KEY must be a Stripe secret key (sk_test_..., sk_live_...)' })
+  STRIPE_SECRET_KEY?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^whsec_[A-Za-z0-9_]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)' })
+  STRIPE_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^[A-Za-z0-9.-]+$/, { message: 'STRIPE_API_HOST must be a host name such as localhost' })
+  STRIPE_API_HOST?: string;
+
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'STRIPE_API_PORT must be an integer between 1 and 65535' })
+  @Min(1, { message: 'STRIPE_API_PORT must be an integer between 1 and 65535' })
+  @Max(65535, { message: 'STRIPE_API_PORT must be an integer between 1 and 65535' })
+  STRIPE_API_PORT?: number;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @IsIn(['http', 'https'], { message: 'STRIPE_API_PROTOCOL must be http or https' })
+  STRIPE_API_PROTOCOL?: string;
 }
 
 export interface Configuration {
@@ -52,6 +79,16 @@ export interface Configuration {
   readonly publicUrl: string;
   readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly url: string };
   readonly mongodbUrl: string | undefined;
+  readonly payments:
+    | { readonly kind: 'sandbox'; readonly file: string }
+    | {
+        readonly kind: 'stripe';
+        readonly secretKey: string;
+        readonly webhookSecret: string | undefined;
+        readonly host?: string;
+        readonly port?: number;
+        readonly protocol?: 'http' | 'https';
+      };
 }
 
 export class ConfigurationError extends Error {
@@ -79,5 +116,15 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
       ? { kind: 'eventstoredb', url: parsed.EVENTSTOREDB_URL }
       : { kind: 'sqlite', file: resolve(dataDir, 'events.db') },
     mongodbUrl: parsed.MONGODB_URL,
+    payments: parsed.STRIPE_SECRET_KEY
+      ? {
+          kind: 'stripe',
+          secretKey: parsed.STRIPE_SECRET_KEY,
+          webhookSecret: parsed.STRIPE_WEBHOOK_SECRET,
+          ...(parsed.STRIPE_API_HOST ? { host: parsed.STRIPE_API_HOST } : {}),
+          ...(parsed.STRIPE_API_PORT ? { port: parsed.STRIPE_API_PORT } : {}),
+          ...(parsed.STRIPE_API_PROTOCOL ? { protocol: parsed.STRIPE_API_PROTOCOL as 'http' | 'https' } : {}),
+        }
+      : { kind: 'sandbox', file: resolve(dataDir, 'sandbox-processor.db') },
   };
 }

@@ -9,6 +9,12 @@ describe('configuration', () => {
     expect(config.eventStore).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data\/events\.db$/) as unknown });
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.mongodbUrl).toBeUndefined();
+    expect(config.payments).toEqual({ kind: 'sandbox', file: expect.stringMatching(/data\/sandbox-processor\.db$/) as unknown });
+  });
+
+  it('switches to Stripe, optionally at a Stripe-compatible endpoint, when a secret key is set', () => {
+    const config = loadConfiguration({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_API_HOST: 'localhost', STRIPE_API_PORT: '12111', STRIPE_API_PROTOCOL: 'http' });
+    expect(config.payments).toEqual({ kind: 'stripe', secretKey: 'sk_test_123', webhookSecret: undefined, host: 'localhost', port: 12111, protocol: 'http' });
   });
 
   it('switches to EventStoreDB and MongoDB when their URLs are set', () => {
@@ -25,6 +31,10 @@ describe('configuration', () => {
     [{ MONGODB_URL: 'localhost:27017' }, /MONGODB_URL must be a mongodb/],
     [{ PUBLIC_URL: 'pay.example.com' }, /PUBLIC_URL must be an absolute URL/],
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
+    [{ STRIPE_SECRET_KEY: 'pk_test_123' }, /STRIPE_SECRET_KEY must be a Stripe secret key/],
+    [{ STRIPE_WEBHOOK_SECRET: 'secret' }, /STRIPE_WEBHOOK_SECRET must be a webhook signing secret/],
+    [{ STRIPE_API_PORT: '0' }, /STRIPE_API_PORT must be an integer/],
+    [{ STRIPE_API_PROTOCOL: 'ftp' }, /STRIPE_API_PROTOCOL must be http or https/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfiguration(env)).toThrow(ConfigurationError);
     expect(() => loadConfiguration(env)).toThrow(message);

@@ -18,3 +18,4 @@ export { HOLD_LIFETIME_MS as SANDBOX_HOLD_LIFETIME_MS } from './sandbox/sandbox-
 
 export { StripePaymentGateway } from './stripe/stripe-payment-gateway.adapter.js';
 export type { StripePaymentGatewayOptions, StripeRequestRecord } from './stripe/stripe-payment-gateway.adapter.js';
+export { createPaymentGateway } from './payment-gateway.factory.js';

@@ -23,6 +23,7 @@ import type {
   ConnectOnboardingInput,
   CreatePaymentInput,
   EnsureCustomerInput,
+  LookupPaymentInput,
   PaymentOutcome,
   RefundInput,
   RefundResult,
@@ -43,6 +44,15 @@ export abstract class PaymentGateway {
 
   /** Charges at once (`capture: 'automatic'`) or places a hold (`capture: 'manual'`). */
   abstract createPayment(input: CreatePaymentInput): Promise<PaymentOutcome>;
+
+  /**
+   * What became of a `createPayment` whose answer was lost (the caller died before recording it):
+   * its current outcome, or `undefined` when the processor never received it. The original call
+   * cannot simply be repeated, because a one-time card's token is deliberately not kept. It
+   * creates nothing, so a later `createPayment` with the same key behaves as if it were the first.
+   * It finds only payments created with `metadata.paymentId` equal to `input.paymentId`.
+   */
+  abstract lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined>;
 
   /** Takes all or part of a hold; the rest of the hold is released. */
   abstract capturePayment(input: CapturePaymentInput): Promise<CaptureOutcome>;

@@ -18,9 +18,13 @@ export interface GatewayCall {
   readonly idempotencyKey: string;
 }
 
-/** A card saved at the processor for later off-session charges. */
+/**
+ * A card saved at the processor for later off-session charges. Charging it later takes both ids,
+ * so the customer it was attached to travels with it.
+ */
 export interface CardDetails extends CardDisplay {
   readonly processorPaymentMethodId: string;
+  readonly processorCustomerId: string;
 }
 
 /** A decline or refusal reported by the processor: an outcome to record, not an exception. */
@@ -100,6 +104,14 @@ export interface PaymentRequiresCapture {
 }
 
 export type PaymentOutcome = PaymentSucceeded | PaymentRequiresCapture | FailedOutcome;
+
+/**
+ * Names a payment asked for earlier: the idempotency key its `createPayment` was sent with, and
+ * the `metadata.paymentId` it carried. Both, because a processor may be able to search by only one.
+ */
+export interface LookupPaymentInput extends GatewayCall {
+  readonly paymentId: string;
+}
 
 export interface CapturePaymentInput extends GatewayCall {
   readonly processorPaymentId: string;

@@ -3,7 +3,7 @@
  * these guard the boundary so a float or a lower-case currency can never reach a processor.
  */
 import { GatewayRequestError } from './payment-gateway.errors.js';
-import type { Money } from './payment-gateway.types.js';
+import type { LookupPaymentInput, Money } from './payment-gateway.types.js';
 
 const currencyPattern = /^[A-Z]{3}$/;
 
@@ -33,5 +33,16 @@ export function assertIdempotencyKey(idempotencyKey: string): void {
       'idempotencyKey must be 1 to 255 characters',
       'idempotency_key',
     );
+  }
+}
+
+export function assertLookupPaymentInput(input: LookupPaymentInput): void {
+  assertIdempotencyKey(input.idempotencyKey);
+  // The id is searched for at the processor; an empty one would match nothing and so read as
+  // "never received", which would release money that may have moved. Stripe's metadata values
+  // hold at most 500 characters, so a longer id can never have been sent.
+  const { paymentId } = input;
+  if (typeof paymentId !== 'string' || paymentId.length === 0 || paymentId.length > 500) {
+    throw new GatewayRequestError('parameter_invalid_string', 'paymentId must be 1 to 500 characters', 'paymentId');
   }
 }

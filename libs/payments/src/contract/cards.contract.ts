@@ -110,6 +110,7 @@ export function cardsContract(fixture: () => GatewayFixture): void {
     const saved = await saveCard(gateway(), processorCustomerId, 'pm_card_amex');
     if (saved.status !== 'saved') throw new Error(`expected a saved card, got ${JSON.stringify(saved)}`);
     expectCardDisplay(saved.card, 'amex', '8431');
+    expect(saved.card.processorCustomerId).toBe(processorCustomerId);
     const outcome = await charge(gateway(), {
       kind: 'saved',
       processorCustomerId,
@@ -127,6 +128,7 @@ export function cardsContract(fixture: () => GatewayFixture): void {
     });
     if (first.status !== 'succeeded' || !first.savedCard)
       throw new Error(`expected a saved card, got ${JSON.stringify(first)}`);
+    expect(first.savedCard.processorCustomerId).toBe(processorCustomerId);
     const again = await charge(gateway(), {
       kind: 'saved',
       processorCustomerId,

@@ -81,7 +81,11 @@ const cardDisplay = {
   expMonth: anyNumber,
   expYear: anyNumber,
 };
-const cardDetails = { processorPaymentMethodId: matching(/^pm_/), ...cardDisplay };
+const cardDetails = {
+  processorPaymentMethodId: matching(/^pm_/),
+  processorCustomerId: matching(/^cus_/),
+  ...cardDisplay,
+};
 
 function expectExactly(
   value: unknown,

@@ -8,6 +8,7 @@ import { cardsContract } from './cards.contract.js';
 import type { GatewayFixture, PaymentGatewayContractTarget } from './contract-support.js';
 import { holdsContract } from './holds.contract.js';
 import { idempotencyContract } from './idempotency.contract.js';
+import { lookupContract } from './lookup.contract.js';
 import { shapeContract } from './shape.contract.js';
 
 export { TestClock } from './contract-support.js';
@@ -50,6 +51,7 @@ export function paymentGatewayContract(
       describe('cards', () => cardsContract(fixture));
       describe('holds and refunds', () => holdsContract(fixture, target.capabilities.controllableClock));
       describe('idempotency', () => idempotencyContract(fixture));
+      describe('finding a payment again', () => lookupContract(fixture, target.capabilities.controllableClock));
     }
   });
 }

@@ -1,7 +1,8 @@
 /**
  * The part of the contract every adapter passes, including one backed by a stateless mock: each
- * call is accepted as a valid request, on the platform's account and on a connected account, and
- * every answer maps to the port's types. What the answers mean is left to the stateful part.
+ * call (the lookup of a payment included) is accepted as a valid request, on the platform's
+ * account and on a connected account, and every answer maps to the port's types. What the
+ * answers mean is left to the stateful part.
  */
 import type { PaymentGateway } from '../payment-gateway.port.js';
 import type { ProcessorAccount } from '../payment-gateway.types.js';
@@ -152,6 +153,22 @@ export function shapeContract(fixture: () => GatewayFixture): void {
         idempotencyKey: freshKey('refund'),
       });
       expectRefundResult(result);
+    });
+
+    it('finds a payment again by its idempotency key and payment id', async () => {
+      const idempotencyKey = freshKey('lookup');
+      const paymentId = freshKey('payment');
+      await gateway().createPayment({
+        account,
+        amount: cad(1800),
+        capture: 'manual',
+        source: { kind: 'token', paymentMethodToken: 'pm_card_visa' },
+        idempotencyKey,
+        metadata: { paymentId, tenant: 'tenant-1' },
+      });
+      const outcome = await gateway().lookupPayment({ account, paymentId, idempotencyKey });
+      if (!outcome) throw new Error(`payment ${paymentId} was not found`);
+      expectPaymentOutcome(outcome);
     });
 
     it('removes a saved card', async () => {

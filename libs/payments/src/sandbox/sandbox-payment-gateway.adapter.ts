@@ -17,6 +17,7 @@ import type {
   CreatePaymentInput,
   EnsureCustomerInput,
   GatewayCall,
+  LookupPaymentInput,
   PaymentOutcome,
   RefundInput,
   RefundResult,
@@ -26,6 +27,7 @@ import type {
 } from '../payment-gateway.types.js';
 import { sandboxCard } from './sandbox-cards.js';
 import { runOnce, sandboxId } from './sandbox-idempotency.js';
+import { CREATE_PAYMENT_OPERATION, lookupSandboxPayment } from './sandbox-lookup.js';
 import {
   cancelSandboxPayment,
   captureSandboxPayment,
@@ -91,7 +93,8 @@ export class SandboxPaymentGateway extends PaymentGateway {
         token: input.paymentMethodToken,
       };
       this.store.insertPaymentMethod({ ...row, card: card.display, attached: true }, now);
-      return { status: 'saved', card: { processorPaymentMethodId, ...card.display } };
+      const processorCustomerId = input.processorCustomerId;
+      return { status: 'saved', card: { processorPaymentMethodId, processorCustomerId, ...card.display } };
     });
   }
 
@@ -113,7 +116,16 @@ export class SandboxPaymentGateway extends PaymentGateway {
   }
 
   createPayment(input: CreatePaymentInput): Promise<PaymentOutcome> {
-    return this.once('payment_intents.create', input, (_now, at) => createSandboxPayment(this.store, input, at));
+    return this.once(CREATE_PAYMENT_OPERATION, input, (_now, at) => createSandboxPayment(this.store, input, at));
+  }
+
+  /**
+   * The creation answer recorded under the key, updated with the payment's current state: a
+   * captured hold reads as `succeeded` with the captured amount, a released or lapsed one as
+   * failed `payment_canceled`. A key never used gives `undefined` and stays unused.
+   */
+  lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined> {
+    return settled(() => lookupSandboxPayment(this.store, input, this.clock.now()));
   }
 
   capturePayment(input: CapturePaymentInput): Promise<CaptureOutcome> {
@@ -155,15 +167,20 @@ export class SandboxPaymentGateway extends PaymentGateway {
     execute: (nowIso: string, now: Date) => T,
   ): Promise<T> {
     const { idempotencyKey, account: _account, ...params } = input;
-    try {
+    return settled(() => {
       const now = this.clock.now();
       const recordedAt = now.toISOString();
-      return Promise.resolve(
-        runOnce(this.store, { operation, idempotencyKey, params, recordedAt }, () => execute(recordedAt, now)),
-      );
-    } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-    }
+      return runOnce(this.store, { operation, idempotencyKey, params, recordedAt }, () => execute(recordedAt, now));
+    });
+  }
+}
+
+/** Runs synchronous sandbox work as the port's promise, so a refusal is a rejection, not a throw. */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
   }
 }
 

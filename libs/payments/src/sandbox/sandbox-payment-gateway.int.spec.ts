@@ -44,7 +44,7 @@ describe('SandboxPaymentGateway', () => {
     source: { kind: 'token', paymentMethodToken: 'pm_card_visa' },
     idempotencyKey: 'command-7f1c:authorize',
   };
-  const rows = (table: 'payments' | 'payment_methods'): number => {
+  const rows = (table: 'payments' | 'payment_methods' | 'idempotency'): number => {
     const db = new Database(file, { readonly: true });
     try {
       return Number(db.prepare(`SELECT count(*) FROM ${table}`).pluck().get());
@@ -83,6 +83,43 @@ describe('SandboxPaymentGateway', () => {
       after.close();
     }
     expect(rows('payments')).toBe(1);
+  });
+
+  it('finds a payment again after a restart, and writes nothing when looking up a key never sent', async () => {
+    const paid = { ...hold, metadata: { paymentId: 'payment-7f1c' } };
+    const lookup = { account: {}, paymentId: 'payment-7f1c', idempotencyKey: hold.idempotencyKey };
+    const before = open();
+    expect(await before.lookupPayment(lookup)).toBeUndefined();
+    expect(rows('idempotency')).toBe(0);
+    expect(rows('payments')).toBe(0);
+    const first = await before.createPayment(paid);
+    before.close();
+
+    const after = open();
+    try {
+      expect(await after.lookupPayment(lookup)).toEqual(first);
+    } finally {
+      after.close();
+    }
+    expect(rows('idempotency')).toBe(1);
+  });
+
+  it('refuses a lookup whose key was used for another payment or another operation', async () => {
+    const gateway = open();
+    try {
+      const first = await gateway.createPayment({ ...hold, metadata: { paymentId: 'payment-1' } });
+      const other = { account: {}, paymentId: 'payment-2', idempotencyKey: hold.idempotencyKey };
+      // Reading a key of another payment as "never received" could release money that moved.
+      await expect(gateway.lookupPayment(other)).rejects.toBeInstanceOf(IdempotencyConflictError);
+      const processorPaymentId = first.processorPaymentId ?? '';
+      const refundKey = 'command-9d2e:refund';
+      await gateway.capturePayment({ account: {}, processorPaymentId, idempotencyKey: 'command-9d2e:capture' });
+      await gateway.refund({ account: {}, processorPaymentId, amountMinor: 100, idempotencyKey: refundKey });
+      const lookup = { account: {}, paymentId: 'payment-1', idempotencyKey: refundKey };
+      await expect(gateway.lookupPayment(lookup)).rejects.toBeInstanceOf(IdempotencyConflictError);
+    } finally {
+      gateway.close();
+    }
   });
 
   it('records one payment for twenty concurrent requests with one key', async () => {

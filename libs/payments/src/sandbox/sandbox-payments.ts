@@ -96,7 +96,7 @@ function saveAlong(
   const processorPaymentMethodId = sandboxId('pm', input.idempotencyKey);
   const row = { id: processorPaymentMethodId, customerId: source.customerId, token: source.token };
   store.insertPaymentMethod({ ...row, card: source.card.display, attached: true }, now.toISOString());
-  return { processorPaymentMethodId, ...source.card.display };
+  return { processorPaymentMethodId, processorCustomerId: source.customerId, ...source.card.display };
 }
 
 export function createSandboxPayment(store: SandboxStore, input: CreatePaymentInput, now: Date): PaymentOutcome {

@@ -65,13 +65,14 @@ export interface PaymentRow {
   readonly refundedMinor: number;
   readonly captureBefore: string | null;
   readonly card: CardDisplay;
+  /** The caller's metadata as JSON, as it came with the request. */
+  readonly metadata: string | null;
 }
 
 export interface NewPayment extends PaymentRow {
   readonly customerId: string | null;
   readonly paymentMethodId: string | null;
   readonly description: string | null;
-  readonly metadata: string | null;
   readonly createdAt: string;
 }
 
@@ -121,6 +122,7 @@ interface PaymentRecord {
   refunded_minor: number;
   capture_before: string | null;
   card: string;
+  metadata: string | null;
 }
 
 export class SandboxStore {
@@ -218,6 +220,7 @@ export class SandboxStore {
       refundedMinor: r.refunded_minor,
       captureBefore: r.capture_before,
       card: JSON.parse(r.card) as CardDisplay,
+      metadata: r.metadata,
     };
   }
 

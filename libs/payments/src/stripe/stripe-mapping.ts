@@ -78,8 +78,8 @@ function failureOfIntent(intent: Stripe.PaymentIntent): FailedOutcome {
 }
 
 /**
- * Maps a confirmed PaymentIntent. `saveFor` is set only when the card was meant to be kept, so a
- * one-time card's payment-method id never leaves this function.
+ * Maps a confirmed PaymentIntent. `saveFor` (the customer the card was saved for) is set only when
+ * the card was meant to be kept, so a one-time card's payment-method id never leaves this function.
  */
 export function paymentOutcomeOf(
   intent: Stripe.PaymentIntent,
@@ -87,7 +87,10 @@ export function paymentOutcomeOf(
   saveFor: string | undefined,
 ): PaymentOutcome {
   const methodId = idOf(intent.payment_method);
-  const saved = saveFor !== undefined && methodId ? { savedCard: { processorPaymentMethodId: methodId, ...card } } : {};
+  const saved =
+    saveFor !== undefined && methodId
+      ? { savedCard: { processorPaymentMethodId: methodId, processorCustomerId: saveFor, ...card } }
+      : {};
   switch (intent.status) {
     case 'succeeded':
       return {
@@ -111,6 +114,22 @@ export function paymentOutcomeOf(
     default:
       return failureOfIntent(intent);
   }
+}
+
+/**
+ * The customer a payment saved its card for, read back from the PaymentIntent itself: only a new
+ * card being saved is sent with `setup_future_usage`, never a one-time or an already saved card.
+ */
+export function savedForOf(intent: Stripe.PaymentIntent): string | undefined {
+  return intent.setup_future_usage ? idOf(intent.customer) : undefined;
+}
+
+/** The most recently created of the PaymentIntents a search found, if any. */
+export function newestIntent(intents: readonly Stripe.PaymentIntent[]): Stripe.PaymentIntent | undefined {
+  return intents.reduce<Stripe.PaymentIntent | undefined>(
+    (newest, intent) => (newest === undefined || intent.created > newest.created ? intent : newest),
+    undefined,
+  );
 }
 
 /**
@@ -141,10 +160,12 @@ export function cancelOutcomeOf(intent: Stripe.PaymentIntent): CancelOutcome {
 export function saveCardOutcomeOf(
   setupIntent: Stripe.SetupIntent,
   method: Stripe.PaymentMethod | undefined,
+  processorCustomerId: string,
 ): SaveCardOutcome {
   const methodId = idOf(setupIntent.payment_method);
   if (setupIntent.status === 'succeeded' && methodId) {
-    return { status: 'saved', card: { processorPaymentMethodId: methodId, ...cardOfPaymentMethod(method) } };
+    const ids = { processorPaymentMethodId: methodId, processorCustomerId };
+    return { status: 'saved', card: { ...ids, ...cardOfPaymentMethod(method) } };
   }
   const error = setupIntent.last_setup_error;
   const failureCode =

@@ -5,8 +5,8 @@
 import Stripe from 'stripe';
 import { GatewayUnavailableError } from '../payment-gateway.errors.js';
 import type { CreatePaymentInput } from '../payment-gateway.types.js';
-import { paymentOutcomeOf, refundResultOf, saveCardOutcomeOf } from './stripe-mapping.js';
-import { paymentIntentParams } from './stripe-params.js';
+import { newestIntent, paymentOutcomeOf, refundResultOf, saveCardOutcomeOf, savedForOf } from './stripe-mapping.js';
+import { paymentIntentParams, paymentSearchParams } from './stripe-params.js';
 
 const card = { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2034 };
 const chargeCard = { brand: 'visa', last4: '4242', exp_month: 12, exp_year: 2034 };
@@ -55,6 +55,11 @@ describe('PaymentIntent requests', () => {
       source: { kind: 'token', paymentMethodToken: 'pm_card_visa', saveFor: 'cus_1' },
     });
     expect(params).toMatchObject({ customer: 'cus_1', setup_future_usage: 'off_session' });
+  });
+
+  it("sends the ledger's payment id as metadata, which is how a lost answer is found again", () => {
+    const params = paymentIntentParams({ ...base, metadata: { paymentId: 'p-1', tenant: 't-1' } });
+    expect(params.metadata).toEqual({ paymentId: 'p-1', tenant: 't-1' });
   });
 
   it('charges a saved card off-session', () => {
@@ -112,7 +117,7 @@ describe('PaymentIntent outcomes', () => {
   it('returns the payment method only for a card saved on purpose', () => {
     const succeeded = intent({ status: 'succeeded', amount_received: 1000 });
     expect(paymentOutcomeOf(succeeded, card, 'cus_1')).toMatchObject({
-      savedCard: { processorPaymentMethodId: 'pm_1', ...card },
+      savedCard: { processorPaymentMethodId: 'pm_1', processorCustomerId: 'cus_1', ...card },
     });
     expect(paymentOutcomeOf(succeeded, card, undefined)).not.toHaveProperty('savedCard');
   });
@@ -139,6 +144,41 @@ describe('PaymentIntent outcomes', () => {
   });
 });
 
+describe('finding a payment again', () => {
+  it('searches by the payment id, quoting it in Stripe’s search language', () => {
+    expect(paymentSearchParams('3f0c-payment')).toMatchObject({ query: "metadata['paymentId']:'3f0c-payment'" });
+    expect(paymentSearchParams("it's\\odd").query).toBe("metadata['paymentId']:'it\\'s\\\\odd'");
+  });
+
+  it('picks the newest of several intents for one payment', () => {
+    const older = intent({ id: 'pi_old', created: 1_900_000_000 });
+    const newer = intent({ id: 'pi_new', created: 1_900_000_060 });
+    expect(newestIntent([older, newer])?.id).toBe('pi_new');
+    expect(newestIntent([newer, older])?.id).toBe('pi_new');
+    expect(newestIntent([])).toBeUndefined();
+  });
+
+  it('reads the customer a card was saved for from the intent, and none for other cards', () => {
+    expect(savedForOf(intent({ customer: 'cus_1', setup_future_usage: 'off_session' }))).toBe('cus_1');
+    expect(savedForOf(intent({ customer: { id: 'cus_1' }, setup_future_usage: 'off_session' }))).toBe('cus_1');
+    // A saved card charged off-session names its customer but is not being saved again.
+    expect(savedForOf(intent({ customer: 'cus_1', setup_future_usage: null }))).toBeUndefined();
+    expect(savedForOf(intent({ customer: null, setup_future_usage: null }))).toBeUndefined();
+  });
+
+  it('maps a canceled intent with its last error as failed with that code', () => {
+    const canceled = intent({
+      status: 'canceled',
+      last_payment_error: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Declined.' },
+    });
+    expect(paymentOutcomeOf(canceled, card, undefined)).toMatchObject({
+      status: 'failed',
+      failureCode: 'card_declined',
+      declineCode: 'insufficient_funds',
+    });
+  });
+});
+
 describe('other Stripe answers', () => {
   it('maps refund statuses, treating anything unfinished as pending', () => {
     const refund = (status: string | null, failure_reason?: string) =>
@@ -156,6 +196,15 @@ describe('other Stripe answers', () => {
     });
   });
 
+  it('reports a saved card with the customer it was attached to', () => {
+    const setupIntent = { id: 'seti_1', status: 'succeeded', payment_method: 'pm_1', customer: 'cus_1' };
+    const method = { id: 'pm_1', card: chargeCard } as unknown as Stripe.PaymentMethod;
+    expect(saveCardOutcomeOf(setupIntent as unknown as Stripe.SetupIntent, method, 'cus_1')).toEqual({
+      status: 'saved',
+      card: { processorPaymentMethodId: 'pm_1', processorCustomerId: 'cus_1', ...card },
+    });
+  });
+
   it('reports a SetupIntent that did not succeed as a failed save', () => {
     const setupIntent = {
       id: 'seti_1',
@@ -163,7 +212,7 @@ describe('other Stripe answers', () => {
       payment_method: 'pm_1',
       last_setup_error: { code: 'card_declined', decline_code: 'generic_decline', message: 'Declined.' },
     };
-    expect(saveCardOutcomeOf(setupIntent as unknown as Stripe.SetupIntent, undefined)).toEqual({
+    expect(saveCardOutcomeOf(setupIntent as unknown as Stripe.SetupIntent, undefined, 'cus_1')).toEqual({
       status: 'failed',
       failureCode: 'card_declined',
       declineCode: 'generic_decline',

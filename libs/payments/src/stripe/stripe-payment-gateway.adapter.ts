@@ -1,7 +1,7 @@
 /**
  * The production card processor: Stripe, through the official `stripe` package. Each port call is
- * one mutating Stripe request (two for Connect onboarding), always with the caller's idempotency
- * key and, for a tenant with a connected account, on behalf of that account.
+ * one Stripe request (two for Connect onboarding), a mutating one always with the caller's
+ * idempotency key, and for a tenant with a connected account always on behalf of that account.
  */
 import Stripe from 'stripe';
 import { PaymentGateway } from '../payment-gateway.port.js';
@@ -9,6 +9,7 @@ import type {
   CancelOutcome,
   CancelPaymentInput,
   CaptureOutcome,
+  CardDisplay,
   CapturePaymentInput,
   ConnectOnboarding,
   ConnectOnboardingInput,
@@ -16,6 +17,7 @@ import type {
   EnsureCustomerInput,
   FailedOutcome,
   GatewayCall,
+  LookupPaymentInput,
   PaymentOutcome,
   ProcessorAccount,
   RefundInput,
@@ -24,19 +26,21 @@ import type {
   SaveCardInput,
   SaveCardOutcome,
 } from '../payment-gateway.types.js';
-import { assertMoney, assertPositiveMinorUnits } from '../payment-gateway.validation.js';
+import { assertLookupPaymentInput, assertMoney, assertPositiveMinorUnits } from '../payment-gateway.validation.js';
 import { declineOf, refusalOf, toGatewayError } from './stripe-errors.js';
 import {
   cancelOutcomeOf,
   captureOutcomeOf,
   cardOfIntent,
   cardOfPaymentMethod,
+  newestIntent,
   paymentOutcomeOf,
   refundResultOf,
   saveCardOutcomeOf,
+  savedForOf,
 } from './stripe-mapping.js';
-import { paymentIntentParams } from './stripe-params.js';
-import { observeRequests, requestOptions, type StripeRequestRecord } from './stripe-requests.js';
+import { paymentIntentParams, paymentSearchParams } from './stripe-params.js';
+import { accountOptions, observeRequests, requestOptions, type StripeRequestRecord } from './stripe-requests.js';
 
 export type { StripeRequestRecord } from './stripe-requests.js';
 
@@ -109,7 +113,7 @@ export class StripePaymentGateway extends PaymentGateway {
     try {
       const setupIntent = await this.stripe.setupIntents.create(params, requestOptions(input));
       const method = await this.paymentMethodOf(input.account, setupIntent.payment_method);
-      return saveCardOutcomeOf(setupIntent, method);
+      return saveCardOutcomeOf(setupIntent, method, input.processorCustomerId);
     } catch (error) {
       const decline = declineOf(error);
       if (!decline) return rethrow(error, input);
@@ -132,11 +136,30 @@ export class StripePaymentGateway extends PaymentGateway {
     assertMoney(input.amount);
     try {
       const intent = await this.stripe.paymentIntents.create(paymentIntentParams(input), requestOptions(input));
-      const card =
-        cardOfIntent(intent) ?? cardOfPaymentMethod(await this.paymentMethodOf(input.account, intent.payment_method));
+      const card = await this.cardOf(input.account, intent);
       return paymentOutcomeOf(intent, card, input.source.kind === 'token' ? input.source.saveFor : undefined);
     } catch (error) {
       return declineOf(error) ?? rethrow(error, input);
+    }
+  }
+
+  /**
+   * Searches by `metadata.paymentId`: Stripe tells what a key did only if the request is repeated.
+   * Its search index lags writes (under a minute normally), so `undefined` for a payment asked for
+   * moments ago may mean "not indexed yet"; the README says how the caller must allow for that.
+   */
+  async lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined> {
+    assertLookupPaymentInput(input);
+    try {
+      const found = await this.stripe.paymentIntents.search(
+        paymentSearchParams(input.paymentId),
+        accountOptions(input.account),
+      );
+      const intent = newestIntent(found.data);
+      if (!intent) return undefined;
+      return paymentOutcomeOf(intent, await this.cardOf(input.account, intent), savedForOf(intent));
+    } catch (error) {
+      return rethrow(error, input);
     }
   }
 
@@ -199,6 +222,10 @@ export class StripePaymentGateway extends PaymentGateway {
     );
   }
 
+  private async cardOf(account: ProcessorAccount, intent: Stripe.PaymentIntent): Promise<CardDisplay> {
+    return cardOfIntent(intent) ?? cardOfPaymentMethod(await this.paymentMethodOf(account, intent.payment_method));
+  }
+
   /** The saved card's details; fetched only when Stripe did not expand them in the first answer. */
   private async paymentMethodOf(
     account: ProcessorAccount,
@@ -206,9 +233,8 @@ export class StripePaymentGateway extends PaymentGateway {
   ): Promise<Stripe.PaymentMethod | undefined> {
     if (method === null) return undefined;
     if (typeof method !== 'string') return method;
-    const options = account.accountId ? { stripeAccount: account.accountId } : {};
     try {
-      return await this.stripe.paymentMethods.retrieve(method, {}, options);
+      return await this.stripe.paymentMethods.retrieve(method, {}, accountOptions(account));
     } catch {
       // Money may already have moved; display data is never worth turning that answer into an
       // error, so the card is then reported as unknown.

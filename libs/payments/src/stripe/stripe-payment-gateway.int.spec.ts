@@ -104,6 +104,20 @@ if (!mock) {
       expect(observed).toEqual(proxy.requests);
     });
 
+    it('finds a payment again with one search on the connected account, without an idempotency key', async () => {
+      const outcome = await gateway.lookupPayment({ account: connected, paymentId: 'pay-7', idempotencyKey: 'k-pay' });
+      // stripe-mock validates the request against Stripe's spec and answers with a fixture intent.
+      expect(outcome?.processorPaymentId).toMatch(/^pi_/);
+      expect(proxy.requests).toEqual([
+        { method: 'GET', path: '/v1/payment_intents/search', account: connected.accountId },
+      ]);
+      const sent = new URL(proxy.urls[0] ?? '', 'http://proxy').searchParams;
+      expect(sent.get('query')).toBe("metadata['paymentId']:'pay-7'");
+      const expand = [sent.get('expand[0]'), sent.get('expand[1]')];
+      expect(expand).toEqual(['data.latest_charge', 'data.payment_method']);
+      expect(observed).toEqual(proxy.requests);
+    });
+
     it('makes Connect onboarding requests as the platform, each with its own derived key', async () => {
       await gateway.startConnectOnboarding({
         tenantId: 'tenant-1',
@@ -132,16 +146,20 @@ interface RecordingProxy {
   readonly port: number;
   /** What went over the wire, read from the HTTP headers themselves rather than from the SDK. */
   readonly requests: StripeRequestRecord[];
+  /** Each request's path with its query string, in the same order. */
+  readonly urls: string[];
   close(): Promise<void>;
 }
 
 /** An HTTP proxy in front of stripe-mock that records each request's method, path and headers. */
 function recordingProxy(targetHost: string, targetPort: number): Promise<RecordingProxy> {
   const requests: StripeRequestRecord[] = [];
+  const urls: string[] = [];
   const server = createHttpServer((incoming, outgoing) => {
     const header = (name: string): string | undefined => incoming.headers[name] as string | undefined;
     const account = header('stripe-account');
     const idempotencyKey = header('idempotency-key');
+    urls.push(incoming.url ?? '/');
     requests.push({
       method: incoming.method ?? '',
       path: new URL(incoming.url ?? '/', 'http://proxy').pathname,
@@ -162,7 +180,7 @@ function recordingProxy(targetHost: string, targetPort: number): Promise<Recordi
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ port, requests, close: () => new Promise<void>((done) => server.close(() => done())) });
+      resolve({ port, requests, urls, close: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
 }

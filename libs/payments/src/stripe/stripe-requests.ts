@@ -3,7 +3,7 @@
  * call can forget the idempotency key or the connected account.
  */
 import type Stripe from 'stripe';
-import type { GatewayCall } from '../payment-gateway.types.js';
+import type { GatewayCall, ProcessorAccount } from '../payment-gateway.types.js';
 import { assertIdempotencyKey } from '../payment-gateway.validation.js';
 
 export interface StripeRequestRecord {
@@ -23,14 +23,19 @@ export function observeRequests(stripe: Stripe, observer: (request: StripeReques
     const account = event.account && event.account !== 'undefined' ? { account: event.account } : {};
     const idempotencyKey =
       event.idempotency_key && event.idempotency_key !== 'undefined' ? { idempotencyKey: event.idempotency_key } : {};
-    observer({ method: event.method, path: event.path, ...account, ...idempotencyKey });
+    // A search carries its query in the URL; the record names the endpoint only, so that metrics
+    // keep one series per endpoint and no searched value is copied into logs.
+    const path = event.path.split('?')[0] ?? event.path;
+    observer({ method: event.method, path, ...account, ...idempotencyKey });
   });
 }
 
 export function requestOptions(call: GatewayCall): Stripe.RequestOptions {
   assertIdempotencyKey(call.idempotencyKey);
-  return {
-    idempotencyKey: call.idempotencyKey,
-    ...(call.account.accountId ? { stripeAccount: call.account.accountId } : {}),
-  };
+  return { idempotencyKey: call.idempotencyKey, ...accountOptions(call.account) };
+}
+
+/** For reads, which Stripe does not key: an idempotency key on a GET has no effect there. */
+export function accountOptions(account: ProcessorAccount): Stripe.RequestOptions {
+  return account.accountId ? { stripeAccount: account.accountId } : {};
 }

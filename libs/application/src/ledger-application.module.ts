@@ -1,0 +1,51 @@
+/**
+ * The write side as a Nest module: the command bus with every handler, the decision runner and
+ * idempotency keys over the configured event store, and the configured payment gateway.
+ */
+import { Global, Inject, Module } from '@nestjs/common';
+import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { Configuration } from '@ledger/config';
+import { EventStoreModule } from '@ledger/event-store';
+import { PaymentGateway, createPaymentGateway } from '@ledger/payments';
+import { Clock, SystemClock } from './clock.port.js';
+import { CommandContexts } from './command-contexts.js';
+import { AuthorizePaymentHandler, ChargeBookingHandler, ChargeCustomerHandler } from './commands/charge.handlers.js';
+import { DecisionRunner } from './decision-runner.js';
+import { IdempotencyGuard } from './idempotency.js';
+import { CardPayments } from './payments/card-payments.js';
+import { CustomerBookings, LogScanningCustomerBookings } from './payments/customer-bookings.port.js';
+import { LedgerReader } from './payments/ledger-reader.js';
+import { PaymentReconciler } from './payments/payment-reconciler.js';
+import { PaymentSettlement } from './payments/payment-settlement.js';
+import { StepProbe } from './payments/step-probe.js';
+
+export const commandHandlers = [ChargeBookingHandler, AuthorizePaymentHandler, ChargeCustomerHandler];
+
+export const applicationServices = [DecisionRunner, IdempotencyGuard, CommandContexts, LedgerReader, PaymentSettlement, CardPayments, StepProbe, PaymentReconciler];
+
+@Global()
+@Module({})
+export class LedgerApplicationModule implements OnApplicationShutdown {
+  constructor(@Inject(PaymentGateway) private readonly gateway: PaymentGateway) {}
+
+  static forRoot(config: Configuration): DynamicModule {
+    return {
+      module: LedgerApplicationModule,
+      imports: [CqrsModule.forRoot(), EventStoreModule.forRoot(config)],
+      providers: [
+        { provide: Clock, useClass: SystemClock },
+        { provide: PaymentGateway, useFactory: (clock: Clock) => createPaymentGateway(config, clock), inject: [Clock] },
+        { provide: CustomerBookings, useClass: LogScanningCustomerBookings },
+        ...applicationServices,
+        ...commandHandlers,
+      ],
+      exports: [Clock, PaymentGateway, CustomerBookings, ...applicationServices],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const closable = this.gateway as PaymentGateway & { close?: () => Promise<void> | void };
+    await closable.close?.();
+  }
+}
