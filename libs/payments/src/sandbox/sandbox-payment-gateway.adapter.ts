@@ -4,7 +4,6 @@
  * (`pm_card_visa`, `pm_card_chargeDeclined`, ...), remembers everything in its own SQLite file,
  * and keeps Stripe's idempotency promise across restarts. It refuses to start in production.
  */
-import type { Clock } from '@ledger/application';
 import { GatewayRequestError } from '../payment-gateway.errors.js';
 import { PaymentGateway } from '../payment-gateway.port.js';
 import type {
@@ -36,15 +35,23 @@ import {
 } from './sandbox-payments.js';
 import { SandboxStore } from './sandbox-store.js';
 
+/**
+ * The sandbox's time source. Structural, so the application's Clock fits without this adapter
+ * library depending on the application layer above it.
+ */
+export interface SandboxClock {
+  now(): Date;
+}
+
 export interface SandboxPaymentGatewayOptions {
   /** The sandbox's own SQLite file (not the event store's); `':memory:'` for throw-away tests. */
   readonly file: string;
-  readonly clock: Clock;
+  readonly clock: SandboxClock;
 }
 
 export class SandboxPaymentGateway extends PaymentGateway {
   private readonly store: SandboxStore;
-  private readonly clock: Clock;
+  private readonly clock: SandboxClock;
 
   constructor(options: SandboxPaymentGatewayOptions) {
     super();
