@@ -2,7 +2,8 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import type { Configuration } from '@ledger/config';
-import { EventStoreModule } from '@ledger/event-store';
+import { LedgerApplicationModule } from '@ledger/application';
+import { PeriodicJobs } from './background/periodic-jobs.js';
 import { HealthController } from './health/health.controller.js';
 
 @Module({})
@@ -10,8 +11,9 @@ export class AppModule {
   static forRoot(config: Configuration): DynamicModule {
     return {
       module: AppModule,
-      imports: [EventStoreModule.forRoot(config)],
+      imports: [LedgerApplicationModule.forRoot(config)],
       controllers: [HealthController],
+      providers: [PeriodicJobs],
     };
   }
 }
