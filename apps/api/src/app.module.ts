@@ -2,7 +2,7 @@
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import type { Configuration } from '@ledger/config';
-import { LedgerApplicationModule } from '@ledger/application';
+import { LedgerApplicationModule, processManagerHosting } from '@ledger/application';
 import { PeriodicJobs } from './background/periodic-jobs.js';
 import { HealthController } from './health/health.controller.js';
 
@@ -13,7 +13,8 @@ export class AppModule {
       module: AppModule,
       imports: [LedgerApplicationModule.forRoot(config)],
       controllers: [HealthController],
-      providers: [PeriodicJobs],
+      // Only the API process reacts to events in embedded mode: automation and notifications.
+      providers: [PeriodicJobs, ...processManagerHosting],
     };
   }
 }

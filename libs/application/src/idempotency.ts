@@ -83,7 +83,7 @@ export class IdempotencyGuard {
     } catch (error) {
       // Business rejections are outcomes: a repeat gets the same answer. Anything else (a crash,
       // an outage) leaves the claim open, to be resumed by a repeat after the lease.
-      if (isRejection(error)) {
+      if (isRejection(error) && !isTransient(error)) {
         const rejected: Rejected['data'] = { code: error.code, message: error.message, details: error.details };
         await this.record(stream, commandId, revision, { type: 'IdempotentCommandRejected', data: rejected });
       }
@@ -156,6 +156,13 @@ export class IdempotencyGuard {
  */
 function claimEvent(type: string, claim: Claimed['data']): NewEvent {
   return { id: randomUUID(), type, data: claim, metadata: { commandId: claim.commandId } };
+}
+
+/** Answers that describe a passing condition, not the request: a retry with the same key may succeed. */
+const TRANSIENT = new Set<string>(['PROCESSOR_UNAVAILABLE', 'REQUEST_IN_PROGRESS']);
+
+function isTransient(error: { code: string }): boolean {
+  return TRANSIENT.has(error.code);
 }
 
 function replay<R>(outcome: RecordedEvent): R {

@@ -11,6 +11,16 @@ import { PaymentGateway, createPaymentGateway } from '@ledger/payments';
 import { Clock, SystemClock } from './clock.port.js';
 import { CommandContexts } from './command-contexts.js';
 import { AuthorizePaymentHandler, ChargeBookingHandler, ChargeCustomerHandler } from './commands/charge.handlers.js';
+import { bookingHandlers } from './commands/booking.handlers.js';
+import { holdHandlers, holdServices } from './commands/hold.handlers.js';
+import { offlineHandlers } from './commands/offline.handlers.js';
+import { refundHandlers } from './commands/refund.handlers.js';
+import { holdExpiryServices } from './process-managers/hold-expiry.js';
+import { processManagers } from './process-managers/process-manager-host.js';
+import { paymentLinkHandlers } from './commands/payment-link.handlers.js';
+import { customerHandlers } from './commands/customer.handlers.js';
+import { tenantHandlers } from './commands/tenant.handlers.js';
+import { cardServices } from './cards/card-vault.js';
 import { DecisionRunner } from './decision-runner.js';
 import { IdempotencyGuard } from './idempotency.js';
 import { CardPayments } from './payments/card-payments.js';
@@ -20,9 +30,33 @@ import { PaymentReconciler } from './payments/payment-reconciler.js';
 import { PaymentSettlement } from './payments/payment-settlement.js';
 import { StepProbe } from './payments/step-probe.js';
 
-export const commandHandlers = [ChargeBookingHandler, AuthorizePaymentHandler, ChargeCustomerHandler];
+export const commandHandlers = [
+  ChargeBookingHandler,
+  AuthorizePaymentHandler,
+  ChargeCustomerHandler,
+  ...tenantHandlers,
+  ...customerHandlers,
+  ...bookingHandlers,
+  ...holdHandlers,
+  ...offlineHandlers,
+  ...refundHandlers,
+  ...paymentLinkHandlers,
+];
 
-export const applicationServices = [DecisionRunner, IdempotencyGuard, CommandContexts, LedgerReader, PaymentSettlement, CardPayments, StepProbe, PaymentReconciler];
+export const applicationServices = [
+  DecisionRunner,
+  IdempotencyGuard,
+  CommandContexts,
+  LedgerReader,
+  PaymentSettlement,
+  CardPayments,
+  StepProbe,
+  PaymentReconciler,
+  ...cardServices,
+  ...holdServices,
+  ...holdExpiryServices,
+  ...processManagers,
+];
 
 @Global()
 @Module({})

@@ -64,3 +64,4 @@ export { evolvePaymentLink, initialPaymentLinkState } from './payment-link/payme
 export type { PaymentLink, PaymentLinkState, PaymentLinkStatus } from './payment-link/payment-link.state.js';
 export type * from './payment-link/payment-link.events.js';
 export type * from './payment-link/payment-link.commands.js';
+export * from './notification/index.js';

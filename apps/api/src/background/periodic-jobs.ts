@@ -1,11 +1,11 @@
 /**
- * Work the ledger does on its own in embedded mode: resuming interrupted payments at start-up
- * and every minute after. Each run is idempotent, so overlapping or repeated runs are harmless;
+ * Work the ledger does on its own in embedded mode: resuming interrupted payments, and capturing
+ * or expiring holds before they lapse, at start-up and every minute after. Each run is idempotent, so overlapping or repeated runs are harmless;
  * a run still in progress is not started again.
  */
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { PaymentReconciler } from '@ledger/application';
+import { HoldExpiryMonitor, PaymentReconciler } from '@ledger/application';
 
 interface Job {
   readonly name: string;
@@ -19,10 +19,16 @@ export class PeriodicJobs implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<void>>();
 
-  constructor(private readonly reconciler: PaymentReconciler) {}
+  constructor(
+    private readonly reconciler: PaymentReconciler,
+    private readonly holds: HoldExpiryMonitor,
+  ) {}
 
   private jobs(): Job[] {
-    return [{ name: 'payment reconciliation', everyMs: 60_000, run: () => this.reconciler.reconcile() }];
+    return [
+      { name: 'payment reconciliation', everyMs: 60_000, run: () => this.reconciler.reconcile() },
+      { name: 'hold expiry', everyMs: 60_000, run: () => this.holds.runOnce() },
+    ];
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -15,7 +15,7 @@ export async function outstandingAllocations(
   input: { readonly bookingIds?: readonly string[]; readonly amountMinor?: number },
 ): Promise<Allocation[]> {
   const named = input.bookingIds !== undefined && input.bookingIds.length > 0;
-  const ids = named ? input.bookingIds! : await index.bookingIdsOf(tenant, customerId);
+  const ids = named ? input.bookingIds : await index.bookingIdsOf(tenant, customerId);
   const bookings = await Promise.all(ids.map((id) => reader.booking(tenant, id)));
   for (const booking of bookings) {
     if (booking.customerId !== customerId) {

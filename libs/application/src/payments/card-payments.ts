@@ -18,6 +18,7 @@ import { GatewayRequestError, GatewayUnavailableError, PaymentGateway } from '@l
 import type { PaymentOutcome, PaymentSource } from '@ledger/payments';
 import { ApplicationError } from '../application-error.js';
 import { deriveId } from '../ids.js';
+import { CardVault } from '../cards/card-vault.js';
 import { LedgerReader, processorAccountOf } from './ledger-reader.js';
 import { PaymentSettlement } from './payment-settlement.js';
 import { StepProbe } from './step-probe.js';
@@ -55,6 +56,7 @@ export class CardPayments {
     private readonly gateway: PaymentGateway,
     private readonly settlement: PaymentSettlement,
     private readonly probe: StepProbe,
+    private readonly vault: CardVault,
   ) {}
 
   async start(request: CardPaymentRequest): Promise<CardPaymentResult> {
@@ -106,7 +108,7 @@ export class CardPayments {
     const saved = payment.cardId !== null ? savedCard(customer, payment.cardId, true) : undefined;
     const source = saved
       ? ({ kind: 'saved', processorCustomerId: saved.processorCustomerId, processorPaymentMethodId: saved.processorPaymentMethodId } as const)
-      : await this.tokenSource(tenant, customer, card, paymentId);
+      : await this.tokenSource(tenant, customer, card);
     const capture = payment.capture ?? 'AUTOMATIC';
     // The description is derived from the recorded intent, so a resumed call sends the very same request.
     const description = `${tenant.name}: ${payment.allocations.length === 1 ? 'booking' : `${payment.allocations.length} bookings`}`;
@@ -115,17 +117,12 @@ export class CardPayments {
     return this.settlement.settle(context, paymentId, outcome);
   }
 
-  private async tokenSource(tenant: Tenant, customer: Customer, card: CardChoice, paymentId: string): Promise<PaymentSource> {
+  private async tokenSource(tenant: Tenant, customer: Customer, card: CardChoice): Promise<PaymentSource> {
     if (card.method === 'CARD_ON_FILE') throw new Error('unreachable: a card on file has a saved source');
     const save = card.method === 'NEW_CARD' || (card.method === 'PAYMENT_LINK' && card.saveCard);
     if (!save) return { kind: 'token', paymentMethodToken: card.paymentMethodToken };
-    const { processorCustomerId } = await this.gateway.ensureCustomer({
-      account: processorAccountOf(tenant),
-      idempotencyKey: deriveId(customer.customerId, paymentId, 'processor-customer'),
-      customerId: customer.customerId,
-      email: customer.email,
-      name: customer.name,
-    });
+    // One processor customer per ledger customer: saved cards all belong to it.
+    const processorCustomerId = await this.vault.processorCustomer(tenant, customer);
     return { kind: 'token', paymentMethodToken: card.paymentMethodToken, saveFor: processorCustomerId };
   }
 

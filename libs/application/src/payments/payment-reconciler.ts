@@ -20,7 +20,7 @@ import { isRejection } from '../application-error.js';
 import { deriveId } from '../ids.js';
 import { processorKey } from './card-payments.js';
 import { LedgerReader, processorAccountOf } from './ledger-reader.js';
-import { PaymentSettlement } from './payment-settlement.js';
+import { PaymentSettlement, bookingShares } from './payment-settlement.js';
 
 export interface ReconcileSummary {
   readonly examined: number;
@@ -141,15 +141,9 @@ function trackShare(shares: Shares, event: RecordedEvent): void {
 
 /** Whether every booking the payment pays shows the payment's recorded outcome. */
 function isSettled(payment: Payment, byBooking: Map<string, string> | undefined): boolean {
-  const expected =
-    payment.status === 'CAPTURED' ? 'PaymentApplied'
-    : payment.status === 'AUTHORIZED' ? 'AuthorizationApplied'
-    : payment.status === 'COLLECTED' ? 'PaymentApplied'
-    : 'PaymentReservationReleased';
-  return payment.allocations.every(({ bookingId }) => {
+  return bookingShares(payment).every(({ bookingId, outcome }) => {
     const last = byBooking?.get(bookingId);
-    // A released share may also have been released before any reservation was made.
-    return last === expected || (expected === 'PaymentReservationReleased' && last === undefined);
+    // A share released before it was ever reserved has no booking-side record, which is as good.
+    return outcome === undefined || last === outcome || (outcome === 'PaymentReservationReleased' && last === undefined);
   });
 }
-

@@ -6,12 +6,13 @@
  */
 import { Injectable } from '@nestjs/common';
 import { bookingDecider, customerDecider, isDomainError, paymentDecider, streamName } from '@ledger/domain';
-import type { Allocation, CommandContext, InitiatePayment, Payment } from '@ledger/domain';
+import type { Allocation, CommandContext, InitiatePayment, Money, Payment } from '@ledger/domain';
 import type { PaymentOutcome } from '@ledger/payments';
 import { ApplicationError } from '../application-error.js';
 import { DecisionRunner } from '../decision-runner.js';
 import { deriveId } from '../ids.js';
 import type { CardPaymentResult } from './card-payments.js';
+import { capturedShares } from '../commands/hold-shares.js';
 import { stepContext } from './step-context.js';
 import { StepProbe } from './step-probe.js';
 
@@ -94,15 +95,16 @@ export class PaymentSettlement {
   /** Applies the payment's recorded state to each booking; returns the id of a card saved with it. */
   async applyToBookings(root: CommandContext, payment: Payment, outcome?: PaymentOutcome): Promise<string | undefined> {
     const { paymentId } = payment;
-    for (const { bookingId, amount } of payment.allocations) {
-      const context = stepContext(root, `apply:${bookingId}`);
+    for (const share of bookingShares(payment)) {
+      const { bookingId } = share;
+      const context = stepContext(root, `${share.outcome}:${bookingId}`);
       const stream = streamName.booking(bookingId);
-      if (payment.status === 'CAPTURED') {
-        const data = { bookingId, paymentId, amount, method: payment.method };
+      if (share.outcome === 'PaymentApplied') {
+        const data = { bookingId, paymentId, amount: share.amount, method: payment.method };
         await this.runner.decide(stream, bookingDecider, { type: 'ApplyPayment', data, context });
-      } else if (payment.status === 'AUTHORIZED') {
-        await this.runner.decide(stream, bookingDecider, { type: 'ApplyAuthorization', data: { bookingId, paymentId, amount }, context });
-      } else if (payment.status === 'FAILED' || payment.status === 'RELEASED' || payment.status === 'EXPIRED') {
+      } else if (share.outcome === 'AuthorizationApplied') {
+        await this.runner.decide(stream, bookingDecider, { type: 'ApplyAuthorization', data: { bookingId, paymentId, amount: share.amount }, context });
+      } else if (share.outcome === 'PaymentReservationReleased') {
         await this.runner.decide(stream, bookingDecider, { type: 'ReleasePaymentReservation', data: { bookingId, paymentId }, context });
       }
     }
@@ -128,6 +130,34 @@ export class PaymentSettlement {
       await this.runner.decide(streamName.booking(bookingId), bookingDecider, { type: 'ReleasePaymentReservation', data: { bookingId, paymentId }, context });
     }
   }
+}
+
+export interface BookingShare {
+  readonly bookingId: string;
+  readonly amount: Money;
+  /** What the booking's record of this payment must end as; undefined while the payment is open. */
+  readonly outcome: 'PaymentApplied' | 'AuthorizationApplied' | 'PaymentReservationReleased' | undefined;
+}
+
+/**
+ * What each booking a payment pays must show, given the payment's recorded state: money taken is
+ * applied share by share in allocation order (so a partial capture pays the first shares and
+ * releases the rest), a live hold is authorised, and anything that ended without money is released.
+ */
+export function bookingShares(payment: Payment): BookingShare[] {
+  if (payment.status === 'CAPTURED' || payment.status === 'COLLECTED') {
+    const { applied } = capturedShares(payment);
+    const paid = new Map(applied.map((share) => [share.bookingId, share.amount]));
+    return payment.allocations.map(({ bookingId, amount }) => {
+      const taken = paid.get(bookingId);
+      return taken ? { bookingId, amount: taken, outcome: 'PaymentApplied' } : { bookingId, amount, outcome: 'PaymentReservationReleased' };
+    });
+  }
+  const outcome =
+    payment.status === 'AUTHORIZED' ? 'AuthorizationApplied'
+    : payment.status === 'INITIATED' ? undefined
+    : 'PaymentReservationReleased';
+  return payment.allocations.map(({ bookingId, amount }) => ({ bookingId, amount, outcome }));
 }
 
 /** The caller's answer: the result, or the recorded failure as a typed rejection carrying it. */

@@ -10,6 +10,7 @@ export const streamCategories = {
   booking: 'booking',
   payment: 'payment',
   paymentLink: 'paymentlink',
+  notification: 'notification',
 } as const;
 
 export type StreamCategory = (typeof streamCategories)[keyof typeof streamCategories];
@@ -29,6 +30,7 @@ export const streamName = {
   booking: named(streamCategories.booking),
   payment: named(streamCategories.payment),
   paymentLink: named(streamCategories.paymentLink),
+  notification: named(streamCategories.notification),
 } as const;
 
 /** Splits a stream name back into category and id, for projections and audits. */

@@ -1,0 +1,157 @@
+/**
+ * What becomes of a hold (a pre-authorisation) after the processor placed it: captured in full
+ * or in part, released, or expired. Each ends the same way: the outcome on the payment stream
+ * first, then every booking's held share applied (its part of the captured money, the rest let
+ * go) or released. Every step is an idempotent decision and every processor call carries a key
+ * derived from the command, so a repeated or resumed command converges on one outcome.
+ */
+import { Injectable } from '@nestjs/common';
+import { DomainError, money, paymentDecider, streamName } from '@ledger/domain';
+import type { CommandContext, Money, Payment, PaymentCommand, PaymentStatus } from '@ledger/domain';
+import { EventStore } from '@ledger/event-store';
+import { GatewayRequestError, PaymentGateway } from '@ledger/payments';
+import type { FailedOutcome } from '@ledger/payments';
+import { ApplicationError } from '../application-error.js';
+import { DecisionRunner } from '../decision-runner.js';
+import { LedgerReader, processorAccountOf } from '../payments/ledger-reader.js';
+import { stepContext } from '../payments/step-context.js';
+import { PaymentSettlement } from '../payments/payment-settlement.js';
+import { StepProbe } from '../payments/step-probe.js';
+
+export interface HoldResult {
+  readonly paymentId: string;
+  readonly status: PaymentStatus;
+  readonly authorized: Money;
+  readonly captured: Money;
+}
+
+/** The processor key of a capture: one per capturing command, so a retry is the same capture. */
+export function captureKey(rootCommandId: string): string {
+  return `${rootCommandId}:capture`;
+}
+
+/** A hold is let go at most once, whoever asks, so its release key is the payment's own. */
+export function releaseKey(paymentId: string): string {
+  return `${paymentId}:release`;
+}
+
+@Injectable()
+export class Holds {
+  constructor(
+    private readonly runner: DecisionRunner,
+    private readonly reader: LedgerReader,
+    private readonly gateway: PaymentGateway,
+    private readonly store: EventStore,
+    private readonly probe: StepProbe,
+    private readonly settlement: PaymentSettlement,
+  ) {}
+
+  /**
+   * Takes all of a live hold, or part of it (the processor lets the rest go). A capture this
+   * command already recorded is resumed; any other state is INVALID_STATE, and an amount above
+   * the hold is refused before the processor is asked.
+   */
+  async capture(root: CommandContext, paymentId: string, amountMinor?: number): Promise<HoldResult> {
+    const payment = await this.reader.payment(root.tenant, paymentId);
+    if (payment.status === 'CAPTURED' && (await this.recordedBy(root, paymentId, 'Charged'))) return this.settle(root, payment);
+    const processorPaymentId = requireLiveHold(payment, 'capture');
+    const amount = captureAmount(payment, amountMinor);
+    const tenant = await this.reader.tenant(root.tenant);
+    const outcome = await this.gateway
+      .capturePayment({ account: processorAccountOf(tenant), idempotencyKey: captureKey(root.commandId), processorPaymentId, amountMinor: amount.amountMinor })
+      .catch(refusedRequest);
+    if (outcome.status === 'failed') return this.refused(root, payment, outcome);
+    const data = { paymentId, processorPaymentId: outcome.processorPaymentId, amount: outcome.amountCaptured };
+    const charged = await this.decide({ type: 'RecordCharge', data, context: stepContext(root, 'outcome') });
+    await this.probe.reached('payment.outcome-recorded');
+    return this.settle(root, charged);
+  }
+
+  /** Lets a live hold go; releasing a hold that is already gone changes nothing. */
+  async release(root: CommandContext, paymentId: string): Promise<HoldResult> {
+    const payment = await this.reader.payment(root.tenant, paymentId);
+    if (payment.status === 'RELEASED' || payment.status === 'EXPIRED') return this.settle(root, payment);
+    const processorPaymentId = requireLiveHold(payment, 'release');
+    const tenant = await this.reader.tenant(root.tenant);
+    const outcome = await this.gateway
+      .cancelPayment({ account: processorAccountOf(tenant), idempotencyKey: releaseKey(paymentId), processorPaymentId })
+      .catch(refusedRequest);
+    if (outcome.status === 'failed') return this.refused(root, payment, outcome);
+    const context = stepContext(root, 'outcome');
+    return this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context }));
+  }
+
+  /** Records that a hold lapsed (only once its `captureBefore` has passed) and frees its shares. */
+  async expire(root: CommandContext, paymentId: string): Promise<HoldResult> {
+    const context = stepContext(root, 'expire');
+    return this.settle(root, await this.decide({ type: 'ExpireAuthorization', data: { paymentId }, context }));
+  }
+
+  /**
+   * Brings every booking in line with the payment's recorded state: a captured hold's money is
+   * applied share by share, and a share that is not paid (released, expired, or beyond a partial
+   * capture) is released. Each decision is a no-op when already made.
+   */
+  async settle(root: CommandContext, payment: Payment): Promise<HoldResult> {
+    await this.settlement.applyToBookings(root, payment);
+    return { paymentId: payment.paymentId, status: payment.status, authorized: payment.authorized, captured: payment.captured };
+  }
+
+  /**
+   * A refused capture or release. A hold whose time is up is recorded as expired (the only
+   * failure the payment stream accepts after an authorisation); any other refusal changes
+   * nothing here. Either way the caller is answered with the processor's code.
+   */
+  private async refused(root: CommandContext, payment: Payment, failure: FailedOutcome): Promise<never> {
+    const lapsed = payment.captureBefore !== null && Date.parse(root.now) >= Date.parse(payment.captureBefore);
+    const status = lapsed ? (await this.expire(root, payment.paymentId)).status : payment.status;
+    throw new ApplicationError('PROCESSOR_REJECTED', failure.message, { paymentId: payment.paymentId, status, failureCode: failure.failureCode });
+  }
+
+  private async decide(command: PaymentCommand): Promise<Payment> {
+    const { state } = await this.runner.decide(streamName.payment(command.data.paymentId), paymentDecider, command);
+    if (state.status === 'NONE') throw new Error('unreachable: a decided payment has state');
+    return state;
+  }
+
+  /** Whether this root command recorded the payment's event of this type: then a repeat resumes it. */
+  private async recordedBy(root: CommandContext, paymentId: string, type: string): Promise<boolean> {
+    const events = await this.store.readStream(streamName.payment(paymentId));
+    return events.some((event) => event.type === type && event.metadata.causationId === root.commandId);
+  }
+}
+
+function requireLiveHold(payment: Payment, action: string): string {
+  if (payment.status !== 'AUTHORIZED' || payment.processorPaymentId === null) {
+    throw new DomainError('INVALID_STATE', `Cannot ${action} a payment that is ${payment.status}; only a live hold can be`, {
+      paymentId: payment.paymentId,
+      status: payment.status,
+    });
+  }
+  return payment.processorPaymentId;
+}
+
+function captureAmount(payment: Payment, amountMinor: number | undefined): Money {
+  const wanted = amountMinor ?? payment.authorized.amountMinor;
+  if (!Number.isSafeInteger(wanted) || wanted <= 0) {
+    throw new DomainError('INVALID_AMOUNT', 'amountMinor must be a positive integer number of minor units', { amountMinor: wanted });
+  }
+  if (wanted > payment.authorized.amountMinor) {
+    throw new DomainError('AMOUNT_EXCEEDS_AUTHORIZED', 'The amount is more than the hold', {
+      paymentId: payment.paymentId,
+      amountMinor: wanted,
+      authorizedMinor: payment.authorized.amountMinor,
+    });
+  }
+  return money(wanted, payment.authorized.currency);
+}
+
+/**
+ * The processor refusing the request itself (nothing happened there) is a failed outcome like any
+ * other. An outage is rethrown as it is: not an answer, so the idempotency claim stays open and
+ * the same key resumes with the same processor key once the processor is back.
+ */
+function refusedRequest(error: unknown): FailedOutcome {
+  if (error instanceof GatewayRequestError) return { status: 'failed', failureCode: error.code, message: error.message };
+  throw error;
+}

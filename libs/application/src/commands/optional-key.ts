@@ -1,0 +1,15 @@
+/**
+ * Commands whose idempotency key is optional (a booking, a card save) run under the key when the
+ * client sends one, so a retry resumes the first attempt; without one every call is new.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IdempotencyGuard, IdempotentRequest } from '../idempotency.js';
+
+export function runWithOptionalKey<R>(
+  guard: IdempotencyGuard,
+  request: Omit<IdempotentRequest, 'key'> & { readonly key: string | undefined },
+  work: (commandId: string) => Promise<R>,
+): Promise<R> {
+  const { key } = request;
+  return key === undefined ? work(randomUUID()) : guard.run({ ...request, key }, work);
+}
