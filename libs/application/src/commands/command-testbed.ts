@@ -1,33 +1,20 @@
 /**
- * The Testbed's write side (SQLite event store and sandbox processor on temporary files, a
- * ManualClock, a real Nest command bus) with the tenant, customer, card and booking handlers
- * added, for their integration tests. It sets businesses up through the commands themselves.
- * Once those handlers are part of the application module, the shared Testbed serves as well.
+ * The Testbed seen from the tenant, customer, card and booking specs: several businesses on one
+ * write side, each set up through the commands themselves, as an operator would.
  */
-import { Test } from '@nestjs/testing';
 import type { TestingModule } from '@nestjs/testing';
-import { CommandBus, CqrsModule } from '@nestjs/cqrs';
 import type { Command } from '@nestjs/cqrs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bookingDecider, customerDecider, streamName } from '@ledger/domain';
 import type { Booking, ChargeTiming, Customer } from '@ledger/domain';
-import { EventStore, SqliteEventStore } from '@ledger/event-store';
-import { PaymentGateway, SandboxPaymentGateway } from '@ledger/payments';
-import { cardServices } from '../cards/card-vault.js';
-import { Clock, ManualClock } from '../clock.port.js';
+import type { SqliteEventStore } from '@ledger/event-store';
+import type { SandboxPaymentGateway } from '@ledger/payments';
+import type { ManualClock } from '../clock.port.js';
 import type { Caller } from '../command-contexts.js';
 import { DecisionRunner } from '../decision-runner.js';
-import { applicationServices, commandHandlers } from '../ledger-application.module.js';
-import { CustomerBookings, LogScanningCustomerBookings } from '../payments/customer-bookings.port.js';
 import { StepProbe } from '../payments/step-probe.js';
-import { countingGateway } from '../testing/counting-gateway.js';
-import { bookingHandlers } from './booking.handlers.js';
+import { Testbed } from '../testing/testbed.js';
 import { RegisterCustomerCommand } from './customer.commands.js';
-import { customerHandlers } from './customer.handlers.js';
 import { ConnectStripeAccountCommand, CreateTenantCommand, UpdatePaymentSettingsCommand } from './tenant.commands.js';
-import { tenantHandlers } from './tenant.handlers.js';
 
 export interface TenantSetup {
   readonly chargeTiming?: ChargeTiming;
@@ -37,48 +24,40 @@ export interface TenantSetup {
 }
 
 export class CommandTestbed {
-  /** Calls that reached the processor, by method. */
-  readonly processorCalls: Record<string, number>;
-
-  private constructor(
-    readonly module: TestingModule,
-    readonly dir: string,
-    readonly store: SqliteEventStore,
-    readonly gateway: SandboxPaymentGateway,
-    readonly clock: ManualClock,
-    processorCalls: Record<string, number>,
-  ) {
-    this.processorCalls = processorCalls;
-  }
+  private constructor(private readonly bed: Testbed) {}
 
   /** `probe` replaces the pass-through step probe, e.g. with one that crashes at a step. */
   static async start(probe: StepProbe = new StepProbe()): Promise<CommandTestbed> {
-    const dir = mkdtempSync(join(tmpdir(), 'ledger-commands-'));
-    const clock = new ManualClock(new Date('2026-11-22T10:00:00.000Z'));
-    const store = new SqliteEventStore({ file: join(dir, 'events.db'), pollIntervalMs: 20 });
-    const gateway = new SandboxPaymentGateway({ file: join(dir, 'sandbox.db'), clock });
-    const counted = countingGateway(gateway);
-    const handlers = new Set([...commandHandlers, ...tenantHandlers, ...customerHandlers, ...bookingHandlers]);
-    const module = await Test.createTestingModule({
-      imports: [CqrsModule.forRoot()],
-      providers: [
-        { provide: EventStore, useValue: store },
-        { provide: PaymentGateway, useValue: counted.gateway },
-        { provide: Clock, useValue: clock },
-        { provide: CustomerBookings, useClass: LogScanningCustomerBookings },
-        ...new Set([...applicationServices, ...cardServices]),
-        ...handlers,
-      ],
-    })
-      .overrideProvider(StepProbe)
-      .useValue(probe)
-      .compile();
-    await module.init();
-    return new CommandTestbed(module, dir, store, gateway, clock, counted.calls);
+    return new CommandTestbed(await Testbed.start({ probe }));
+  }
+
+  get module(): TestingModule {
+    return this.bed.module;
+  }
+
+  get store(): SqliteEventStore {
+    return this.bed.store;
+  }
+
+  get gateway(): SandboxPaymentGateway {
+    return this.bed.gateway;
+  }
+
+  get clock(): ManualClock {
+    return this.bed.clock;
+  }
+
+  get dir(): string {
+    return this.bed.dir;
+  }
+
+  /** Calls that reached the processor, by method. */
+  get processorCalls(): Record<string, number> {
+    return this.bed.processorCalls;
   }
 
   execute<R>(command: Command<R>): Promise<R> {
-    return this.module.get(CommandBus).execute(command);
+    return this.bed.commandBus.execute(command);
   }
 
   caller(tenant: string): Caller {
@@ -118,10 +97,7 @@ export class CommandTestbed {
     return (await this.store.readStream(stream)).map((event) => event.type);
   }
 
-  async dispose(): Promise<void> {
-    await this.module.close();
-    await this.store.close();
-    this.gateway.close();
-    rmSync(this.dir, { recursive: true, force: true });
+  dispose(): Promise<void> {
+    return this.bed.dispose();
   }
 }
