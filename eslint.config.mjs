@@ -21,7 +21,7 @@ const impureCalls = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.services/**', '.bench/**', 'reports/**', 'tools/**', 'docker/**', '**/*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.services/**', '.bench/**', 'reports/**', 'tools/**', 'docker/**', '**/*.mjs', '**/*.js', '**/*.cjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

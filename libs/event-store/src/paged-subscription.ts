@@ -7,8 +7,20 @@
 import type { EventSubscription, RecordedEvent } from './event-store.port.js';
 import type { Position } from './position.js';
 
+/**
+ * One page of a filtered scan: the events that matched, and how far the scan got. A filter that
+ * matches rarely still moves the scan forward, so a quiet subscription never rescans the log.
+ */
+export interface ScannedPage {
+  readonly events: readonly RecordedEvent[];
+  /** Resume strictly after this position; undefined while nothing has been scanned. */
+  readonly scannedTo: Position | undefined;
+  /** True when the scan reached the head of the log. */
+  readonly atHead: boolean;
+}
+
 export interface PageSource {
-  readPage(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]>;
+  readPage(after: Position | undefined, maxCount: number): Promise<ScannedPage>;
   /** Resolves when new events may exist: a local append, a poll interval, or the signal. */
   waitForMore(signal: AbortSignal): Promise<void>;
 }
@@ -27,12 +39,12 @@ export class PagedSubscription implements EventSubscription {
     const { signal } = this.abort;
     while (!signal.aborted) {
       const page = await this.source.readPage(after, this.pageSize);
-      for (const event of page) {
+      for (const event of page.events) {
         if (signal.aborted) return;
         yield event;
-        after = event.position;
       }
-      if (page.length < this.pageSize) await this.source.waitForMore(signal);
+      after = page.scannedTo ?? after;
+      if (page.atHead) await this.source.waitForMore(signal);
     }
   }
 

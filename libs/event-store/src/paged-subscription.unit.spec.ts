@@ -3,7 +3,7 @@
 // promptly when closed.
 import type { RecordedEvent } from './event-store.port.js';
 import { PagedSubscription } from './paged-subscription.js';
-import type { PageSource } from './paged-subscription.js';
+import type { PageSource, ScannedPage } from './paged-subscription.js';
 import type { Position } from './position.js';
 
 function fakeEvent(n: number): RecordedEvent {
@@ -21,9 +21,12 @@ class ScriptedLog implements PageSource {
     this.wake?.();
   }
 
-  readPage(after: Position | undefined, maxCount: number): Promise<RecordedEvent[]> {
+  readPage(after: Position | undefined, maxCount: number): Promise<ScannedPage> {
     this.reads++;
-    return Promise.resolve(this.events.filter((e) => after === undefined || e.position > after).slice(0, maxCount));
+    const events = this.events.filter((e) => after === undefined || e.position > after).slice(0, maxCount);
+    const last = events[events.length - 1];
+    const atHead = last === undefined || last === this.events[this.events.length - 1];
+    return Promise.resolve({ events, scannedTo: last?.position ?? after, atHead });
   }
 
   waitForMore(signal: AbortSignal): Promise<void> {

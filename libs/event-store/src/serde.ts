@@ -93,8 +93,10 @@ export function encodeJson(value: unknown): string {
   return text;
 }
 
+const TAGGED = /"\$(?:bigint|date)"/;
+
 export function decodeJson(text: string): unknown {
-  return text.includes('"$bigint"') || text.includes('"$date"') ? JSON.parse(text, reviver) : JSON.parse(text);
+  return TAGGED.test(text) ? JSON.parse(text, reviver) : JSON.parse(text);
 }
 
 export class EventSerde {

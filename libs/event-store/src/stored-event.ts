@@ -26,7 +26,8 @@ export interface StoredRow {
   readonly position: Position;
   readonly dataJson: string;
   readonly metadataJson: string;
-  readonly recordedAt: Date;
+  /** Milliseconds since the epoch; a Date is made only when someone asks for it. */
+  readonly recordedAtMs: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,6 +79,9 @@ export interface EncodedEvent {
 export function encodeBatch(serde: EventSerde, streamName: string, events: readonly NewEvent[]): EncodedEvent[] {
   assertValidBatch(streamName, events);
   return events.map((event) => {
+    if (event.metadata !== undefined && Object.hasOwn(event.metadata, '$chain')) {
+      throw new InvalidEventError('NOT_SERIALISABLE', `Event ${event.id} carries "$chain" in its metadata; the store writes that key itself`);
+    }
     const dataJson = serde.encode(event.data);
     const userMetadataJson = serde.encode(event.metadata ?? {});
     const bytes = Buffer.byteLength(dataJson) + Buffer.byteLength(userMetadataJson);
@@ -114,19 +118,40 @@ export function chainBatch(
 
 const NO_LINK: ChainLink = { previousHash: null, hash: '' };
 
+/**
+ * An event read back. A class rather than a literal so that `recordedAt`, rarely read, is a
+ * getter on the prototype instead of a Date allocated for every event of a long read.
+ */
+class LoggedEvent implements RecordedEvent {
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly data: unknown,
+    readonly metadata: EventMetadata,
+    readonly streamName: string,
+    readonly revision: number,
+    readonly position: Position,
+    private readonly recordedAtMs: number,
+    readonly chain: ChainLink,
+  ) {}
+
+  get recordedAt(): Date {
+    return new Date(this.recordedAtMs);
+  }
+}
+
+/**
+ * Turns a stored row into a RecordedEvent. This is the hot path of every projection rebuild and
+ * audit, so it allocates nothing it does not return. The chain link is the metadata's last key
+ * (see withChainLink), and V8 undoes the addition of an object's last property cheaply, so
+ * deleting it costs less than copying the rest into a new object.
+ */
 export function toRecordedEvent(serde: EventSerde, row: StoredRow, raw = false): RecordedEvent {
-  const { $chain, ...metadata } = serde.decode(row.metadataJson) as EventMetadata & { $chain?: ChainLink };
-  const stored = { type: row.type, data: serde.decode(row.dataJson) };
-  const current = raw || serde.upcasters.size === 0 ? stored : serde.upcasters.upcast(stored);
-  return {
-    id: row.id,
-    type: current.type,
-    data: current.data,
-    metadata,
-    streamName: row.streamName,
-    revision: row.revision,
-    position: row.position,
-    recordedAt: row.recordedAt,
-    chain: $chain ?? NO_LINK,
-  };
+  const metadata = serde.decode(row.metadataJson) as Record<string, unknown>;
+  const chain = (metadata.$chain as ChainLink | undefined) ?? NO_LINK;
+  if (chain !== NO_LINK) delete metadata.$chain;
+  let type = row.type;
+  let data = serde.decode(row.dataJson);
+  if (!raw && serde.upcasters.size > 0) ({ type, data } = serde.upcasters.upcast({ type, data }));
+  return new LoggedEvent(row.id, type, data, metadata, row.streamName, row.revision, row.position, row.recordedAtMs, chain);
 }

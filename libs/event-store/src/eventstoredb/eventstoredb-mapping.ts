@@ -100,7 +100,7 @@ export function fromClientEvent(serde: EventSerde, event: ClientRecordedEvent, r
     position: positionOf(event),
     dataJson: 'null',
     metadataJson: metadataText(event.metadata),
-    recordedAt: event.created,
+    recordedAtMs: event.created.getTime(),
   };
   // A JSON event was written by another tool; the client has parsed its data already.
   if (event.isJson) return toRecordedEvent(serde, { ...row, dataJson: JSON.stringify(event.data) }, raw);

@@ -19,19 +19,21 @@ import type {
   StreamMetadata,
   SubscribeToAllOptions,
 } from '../event-store.port.js';
-import { InvalidEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import { PagedSubscription } from '../paged-subscription.js';
+import type { ScannedPage } from '../paged-subscription.js';
 import type { Position } from '../position.js';
 import { EventSerde } from '../serde.js';
 import { assertStreamName, chainBatch, encodeBatch, streamCategory, toRecordedEvent } from '../stored-event.js';
 import type { EncodedEvent } from '../stored-event.js';
 import { assertExpectedRevision, pageSize } from '../arguments.js';
 import { GroupCommitter } from './group-commit.js';
+import type { EventRow } from './group-commit.js';
 import { openLedgerFile } from './sqlite-file.js';
 import { EVENT_STORE_FILE } from './sqlite-schema.js';
 
 export interface SqliteEventStoreOptions {
-  /** Path of the database file, or ':memory:' for throwaway tests. */
+  /** Path of the database file (a real file: the writer thread opens it too). */
   readonly file: string;
   readonly serde?: EventSerde;
   /** How often a live subscription looks for appends made by other processes. */
@@ -41,6 +43,10 @@ export interface SqliteEventStoreOptions {
 type Row = [position: number, id: string, stream: string, revision: number, type: string, data: string, metadata: string, recordedAtMs: number];
 
 const COLUMNS = 'position, event_id, stream_name, revision, type, data, metadata, recorded_at';
+/** How many streams' last event hashes are kept in memory. */
+const HEAD_CACHE_SIZE = 10_000;
+/** How many positions one filtered subscription page may scan. */
+const SCAN_WINDOW = 8192;
 const POSITION_WIDTH = 16;
 
 function toPosition(rowid: number): Position {
@@ -65,12 +71,17 @@ export class SqliteEventStore extends EventStore {
   private readonly filteredReads = new Map<string, Database.Statement>();
   private closed = false;
 
+  /** The last event of recently written streams, so an append rarely reads its predecessor's hash. */
+  private readonly heads = new Map<string, { readonly revision: number; readonly hash: string }>();
+
   constructor(options: SqliteEventStoreOptions) {
     super();
+    if (options.file === ':memory:') throw new RangeError('The SQLite event store needs a file: its writer thread opens it too');
+    // The main connection checks, migrates and then reads the file; the writer thread appends.
     this.db = openLedgerFile(options.file, EVENT_STORE_FILE);
     this.serde = options.serde ?? new EventSerde();
     this.pollIntervalMs = options.pollIntervalMs ?? 250;
-    this.committer = new GroupCommitter(this.db, () => this.wakeSubscribers());
+    this.committer = new GroupCommitter(options.file, () => this.wakeSubscribers());
     this.statements = this.prepareStatements();
   }
 
@@ -80,16 +91,10 @@ export class SqliteEventStore extends EventStore {
       head: db.prepare<[string], { revision: number; chain_hash: string }>(
         'SELECT revision, chain_hash FROM events WHERE stream_name = ? ORDER BY revision DESC LIMIT 1',
       ),
-      byEventId: db.prepare<[string], { stream_name: string; revision: number; position: number }>(
-        'SELECT stream_name, revision, position FROM events WHERE event_id = ?',
+      idsFrom: db.prepare<[string, number, number], { event_id: string; position: number }>(
+        'SELECT event_id, position FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
       ),
-      idsFrom: db.prepare<[string, number, number], string>(
-        'SELECT event_id FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision LIMIT ?',
-      ).pluck(),
-      insert: db.prepare(
-        `INSERT INTO events (event_id, stream_name, revision, type, category, data, metadata, chain_hash, recorded_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
+      hashAt: db.prepare<[string, number], string>('SELECT chain_hash FROM events WHERE stream_name = ? AND revision = ?').pluck(),
       streamForwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`).raw(),
       streamBackwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE stream_name = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`).raw(),
       allForwards: db.prepare(`SELECT ${COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`).raw(),
@@ -109,59 +114,68 @@ export class SqliteEventStore extends EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     assertExpectedRevision(options?.expectedRevision);
+    const expected = options.expectedRevision;
     const encoded = encodeBatch(this.serde, streamName, events);
-    return this.committer.submit(() => this.appendNow(streamName, encoded, options.expectedRevision), encoded.length > 1);
+    const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
+    const previousHash = expected === 'no_stream' ? null : this.hashAt(streamName, expected);
+    if (previousHash === undefined) return this.conflicted(streamName, encoded, expected, this.headRevision(streamName));
+    const prepared = chainBatch(streamName, encoded, firstRevision, previousHash);
+    const category = streamCategory(streamName);
+    const recordedAtMs = Date.now();
+    const rows = prepared.map((e): EventRow => [e.id, streamName, e.revision, e.type, category, e.dataJson, e.metadataJson, e.chain.hash, recordedAtMs]);
+    const result = await this.committer.submit({ stream: streamName, expected: expected === 'no_stream' ? -1 : expected, rows });
+    if ('position' in result) {
+      const last = prepared[prepared.length - 1]!;
+      this.rememberHead(streamName, last.revision, last.chain.hash);
+      return { nextExpectedRevision: last.revision, position: toPosition(result.position) };
+    }
+    if ('conflict' in result) return this.conflicted(streamName, encoded, expected, result.conflict === -1 ? 'no_stream' : result.conflict);
+    if (result.error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
+      // Another append took these revisions between our check and the insert: a conflict.
+      return this.conflicted(streamName, encoded, expected, this.headRevision(streamName));
+    }
+    throw new Error(`Appending to "${streamName}" failed: ${result.error.message}`);
   }
 
   /**
-   * Runs inside the group transaction. A retried append always finds the stream past the
-   * revision it expected, so the repeat check runs only on that path and stays off the hot one.
+   * The chain hash of the event the caller says is the stream's last. Undefined when there is no
+   * such event: then the stream is not where the caller thinks, which the append reports.
    */
-  private appendNow(streamName: string, events: readonly EncodedEvent[], expected: ExpectedRevision): AppendResult {
+  private hashAt(streamName: string, revision: number): string | undefined {
+    const cached = this.heads.get(streamName);
+    if (cached?.revision === revision) return cached.hash;
+    return this.statements.hashAt.get(streamName, revision);
+  }
+
+  private rememberHead(streamName: string, revision: number, hash: string): void {
+    this.heads.delete(streamName);
+    this.heads.set(streamName, { revision, hash });
+    if (this.heads.size > HEAD_CACHE_SIZE) this.heads.delete(this.heads.keys().next().value!);
+  }
+
+  private headRevision(streamName: string): ExpectedRevision {
+    return this.statements.head.get(streamName)?.revision ?? 'no_stream';
+  }
+
+  /**
+   * A stream not at the expected revision: a retry of an append that already succeeded is
+   * answered as that append was; anything else is a conflict, and nothing was written.
+   */
+  private conflicted(streamName: string, events: readonly EncodedEvent[], expected: ExpectedRevision, actual: ExpectedRevision): AppendResult {
     const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
-    const head = this.statements.head.get(streamName);
-    const actual: ExpectedRevision = head ? head.revision : 'no_stream';
-    if (actual !== expected) {
-      const repeated = this.findRepeatedAppend(streamName, events, firstRevision);
-      if (repeated) return repeated;
-      throw new WrongExpectedRevisionError(streamName, expected, actual);
-    }
-    const category = streamCategory(streamName);
-    const recordedAtMs = Date.now();
-    let position = 0;
-    try {
-      for (const event of chainBatch(streamName, events, firstRevision, head?.chain_hash ?? null)) {
-        const info = this.statements.insert.run(
-          event.id, streamName, event.revision, event.type, category, event.dataJson, event.metadataJson, event.chain.hash, recordedAtMs,
-        );
-        position = Number(info.lastInsertRowid);
-      }
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') this.findRepeatedAppend(streamName, events, firstRevision);
-      throw error;
-    }
-    return { nextExpectedRevision: firstRevision + events.length - 1, position: toPosition(position) };
+    const repeated = this.findRepeatedAppend(streamName, events, firstRevision);
+    if (repeated) return repeated;
+    throw new WrongExpectedRevisionError(streamName, expected, actual);
   }
 
   /**
    * An append whose events are already stored at the revisions the caller expected is a retry
-   * of one that succeeded: it succeeds again and writes nothing. An event id found anywhere
-   * else is refused, so one id can never name two facts.
+   * of one that succeeded: it succeeds again and writes nothing.
    */
   private findRepeatedAppend(streamName: string, events: readonly EncodedEvent[], firstRevision: number): AppendResult | undefined {
-    const stored = events.map((e) => this.statements.byEventId.get(e.id)).find((found) => found !== undefined);
-    if (!stored) return undefined;
-    if (stored.stream_name === streamName && stored.revision === firstRevision) {
-      const ids = this.statements.idsFrom.all(streamName, firstRevision, events.length);
-      if (ids.length === events.length && ids.every((id, index) => id === events[index]!.id)) {
-        const last = ids.length === 1 ? stored.position : this.statements.byEventId.get(ids[ids.length - 1]!)!.position;
-        return { nextExpectedRevision: firstRevision + events.length - 1, position: toPosition(last) };
-      }
-    }
-    throw new InvalidEventError(
-      'DUPLICATE_ID',
-      `Event id ${events[0]!.id} is already recorded in "${stored.stream_name}" at revision ${stored.revision}`,
-    );
+    const stored = this.statements.idsFrom.all(streamName, firstRevision, events.length);
+    if (stored.length !== events.length || stored.some((row, index) => row.event_id !== events[index]!.id)) return undefined;
+    return { nextExpectedRevision: firstRevision + events.length - 1, position: toPosition(stored[stored.length - 1]!.position) };
   }
 
   // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw into a rejection
@@ -190,10 +204,34 @@ export class SqliteEventStore extends EventStore {
       const statement = backwards ? this.statements.allBackwards : this.statements.allForwards;
       return this.toEvents(statement.all(bound, limit) as Row[], options.raw);
     }
-    const statement = this.filteredRead(backwards);
-    const filter = options.filter!;
-    const rows = statement.all(bound, JSON.stringify(filter.eventTypes ?? []), JSON.stringify(filter.streamCategories ?? []), limit);
-    return this.toEvents(rows as Row[], options.raw);
+    const far = backwards ? 0 : Number.MAX_SAFE_INTEGER;
+    return this.toEvents(this.filteredRows(backwards, bound, far, options.filter!, limit), options.raw);
+  }
+
+  private filteredRows(backwards: boolean, bound: number, far: number, filter: AllFilter, limit: number): Row[] {
+    const types = JSON.stringify(filter.eventTypes ?? []);
+    const categories = JSON.stringify(filter.streamCategories ?? []);
+    return this.filteredRead(backwards).all(bound, far, types, categories, limit) as Row[];
+  }
+
+  /**
+   * One page for a subscription: matches within a bounded window of positions, so the scan
+   * advances by at most SCAN_WINDOW rows per page even when nothing matches.
+   */
+  private scanPage(after: Position | undefined, filter: AllFilter | undefined, maxCount: number): ScannedPage {
+    this.assertOpen();
+    const from = fromPosition(after);
+    const head = this.statements.headPosition.get() ?? 0;
+    if (!hasFilter(filter)) {
+      const events = this.toEvents(this.statements.allForwards.all(from, maxCount) as Row[]);
+      const last = events[events.length - 1];
+      return { events, scannedTo: last?.position ?? after, atHead: events.length < maxCount };
+    }
+    const upper = Math.min(head, from + SCAN_WINDOW);
+    const rows = this.filteredRows(false, from, upper, filter!, maxCount);
+    const full = rows.length === maxCount;
+    const scannedTo = full ? rows[rows.length - 1]![0] : upper;
+    return { events: this.toEvents(rows), scannedTo: scannedTo > from ? toPosition(scannedTo) : after, atHead: !full && upper >= head };
   }
 
   private filteredRead(backwards: boolean): Database.Statement {
@@ -202,8 +240,11 @@ export class SqliteEventStore extends EventStore {
     if (!statement) {
       statement = this.db
         .prepare(
-          `SELECT ${COLUMNS} FROM events WHERE position ${backwards ? '<' : '>'} ?
-             AND (type IN (SELECT value FROM json_each(?)) OR category IN (SELECT value FROM json_each(?)))
+          // The unary plus keeps SQLite walking the log in position order (the rowid) and testing
+          // the filter row by row: an index on type or category would gather every match after
+          // the position and sort them for each page, which grows with the log.
+          `SELECT ${COLUMNS} FROM events WHERE position ${backwards ? '<' : '>'} ? AND position ${backwards ? '>' : '<='} ?
+             AND (+type IN (SELECT value FROM json_each(?)) OR +category IN (SELECT value FROM json_each(?)))
            ORDER BY position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`,
         )
         .raw();
@@ -218,7 +259,7 @@ export class SqliteEventStore extends EventStore {
       const [position, id, streamName, revision, type, dataJson, metadataJson, recordedAtMs] = rows[i]!;
       events[i] = toRecordedEvent(
         this.serde,
-        { id, type, streamName, revision, position: toPosition(position), dataJson, metadataJson, recordedAt: new Date(recordedAtMs) },
+        { id, type, streamName, revision, position: toPosition(position), dataJson, metadataJson, recordedAtMs },
         raw,
       );
     }
@@ -231,7 +272,7 @@ export class SqliteEventStore extends EventStore {
     const filter = options.filter;
     return new PagedSubscription(
       {
-        readPage: (after, maxCount) => this.readAll({ after, maxCount, ...(filter ? { filter } : {}) }),
+        readPage: (after, maxCount) => Promise.resolve(this.scanPage(after, filter, maxCount)),
         waitForMore: (signal) => this.waitForAppend(signal),
       },
       options.after,
@@ -286,8 +327,8 @@ export class SqliteEventStore extends EventStore {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.committer.drained();
     this.closed = true;
+    await this.committer.close();
     this.wakeSubscribers();
     this.db.close();
   }
