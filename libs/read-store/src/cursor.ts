@@ -1,0 +1,39 @@
+/**
+ * Opaque page cursors: the last item's (orderBy value, key), base64url-encoded JSON, tagged with
+ * the orderBy field and direction so a cursor from another query is refused, not misread.
+ */
+import { InvalidReadRequestError } from './read-store.errors.js';
+import type { FindQuery } from './read-store.port.js';
+
+export type SortValue = string | number | null;
+
+export interface CursorPosition {
+  readonly value: SortValue;
+  readonly key: string;
+}
+
+function tag(query: FindQuery): string {
+  return `${query.orderBy.field}:${query.orderBy.direction}`;
+}
+
+export function encodeCursor(query: FindQuery, value: unknown, key: string): string {
+  // Values outside string/number (booleans, objects) are normalised so the cursor stays decodable.
+  const sortValue: SortValue = typeof value === 'string' || typeof value === 'number' ? value : value === true ? 1 : value === false ? 0 : null;
+  return Buffer.from(JSON.stringify([tag(query), sortValue, key])).toString('base64url');
+}
+
+export function decodeCursor(query: FindQuery): CursorPosition | undefined {
+  if (query.after === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(query.after, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor is not one this store issued');
+  const [cursorTag, value, key] = parsed as unknown[];
+  if (cursorTag !== tag(query)) throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor belongs to a query with another order');
+  const valueOk = value === null || typeof value === 'string' || typeof value === 'number';
+  if (!valueOk || typeof key !== 'string') throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor is not one this store issued');
+  return { value, key };
+}

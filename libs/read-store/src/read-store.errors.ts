@@ -1,0 +1,24 @@
+/** Typed failures of the read store port; adapters map their native errors onto these. */
+export abstract class ReadStoreError extends Error {
+  abstract readonly code: string;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A collection, field or projection name, a document, a position or a query was refused; nothing was written. */
+export class InvalidReadRequestError extends ReadStoreError {
+  readonly code = 'INVALID_READ_REQUEST';
+  constructor(
+    readonly reason: 'INVALID_NAME' | 'INVALID_DOCUMENT' | 'INVALID_POSITION' | 'INVALID_QUERY' | 'INVALID_CURSOR',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The store's file or server cannot be used as it is; start-up must stop. */
+export class ReadStoreUnavailableError extends ReadStoreError {
+  readonly code = 'READ_STORE_UNAVAILABLE';
+}

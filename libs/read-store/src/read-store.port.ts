@@ -1,0 +1,71 @@
+/**
+ * The read side's storage: JSON documents keyed by a string, in named collections, written by
+ * projections that follow the event log. Every write carries the log position of the event that
+ * produced it, so delivery can be at-least-once while the effect is exactly-once: a write that is
+ * not newer than what is stored changes nothing, and a projection's checkpoint never moves back.
+ */
+import type { Position } from '@ledger/event-store';
+
+export type ReadDocument = Record<string, unknown>;
+
+export interface DocumentWrite {
+  readonly collection: string;
+  readonly key: string;
+  /** The document's new version, or `null` to delete it. */
+  readonly doc: ReadDocument | null;
+  /** The position of the event that produced this version. */
+  readonly position: Position;
+}
+
+export interface ApplyBatch {
+  readonly writes: readonly DocumentWrite[];
+  /** The position the projection has processed up to, including events that wrote nothing. */
+  readonly checkpoint: Position;
+}
+
+export type WhereValue = string | number | boolean | null;
+
+export interface FindQuery {
+  /** Equality on top-level fields; `null` matches a missing field as well as an explicit null. */
+  readonly where?: Readonly<Record<string, WhereValue>>;
+  readonly range?: { readonly field: string; readonly gte?: string | number; readonly lt?: string | number };
+  /**
+   * Pages are ordered by this field, then by key. The field should hold one type (numbers or
+   * strings) across the collection: both stores compare values of different types by type first.
+   */
+  readonly orderBy: { readonly field: string; readonly direction: 'asc' | 'desc' };
+  /** Page size, 1 to MAX_PAGE_SIZE. */
+  readonly first: number;
+  /** The `endCursor` of the previous page. */
+  readonly after?: string;
+}
+
+export interface Page<D> {
+  readonly items: D[];
+  readonly endCursor: string | undefined;
+  readonly hasNextPage: boolean;
+}
+
+export const MAX_PAGE_SIZE = 1000;
+
+export abstract class ReadStore {
+  /**
+   * Applies a projection's writes and moves its checkpoint forward. Writes not newer than the
+   * stored version (or tombstone) of their document are ignored; so is a checkpoint older than
+   * the stored one. Within one batch, the write with the newest position per document wins.
+   */
+  abstract apply(projection: string, batch: ApplyBatch): Promise<void>;
+  /** The projection's checkpoint, or `undefined` before its first batch. */
+  abstract checkpoint(projection: string): Promise<Position | undefined>;
+  abstract get<D = ReadDocument>(collection: string, key: string): Promise<D | undefined>;
+  /** The documents found, keyed by key; missing and deleted keys are absent from the map. */
+  abstract getMany<D = ReadDocument>(collection: string, keys: readonly string[]): Promise<Map<string, D>>;
+  /** Keyset pagination by (orderBy field, key): stable when documents are inserted between pages. */
+  abstract find<D = ReadDocument>(collection: string, query: FindQuery): Promise<Page<D>>;
+  /** Creates (if absent) an index on the given top-level fields, in order, followed by the key. */
+  abstract ensureIndex(collection: string, fields: readonly string[]): Promise<void>;
+  abstract dropCollection(collection: string): Promise<void>;
+  /** The read-model collections, sorted by name, optionally only those starting with `prefix`. */
+  abstract listCollections(prefix?: string): Promise<string[]>;
+  abstract close(): Promise<void>;
+}

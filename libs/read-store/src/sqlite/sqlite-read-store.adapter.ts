@@ -1,0 +1,160 @@
+/**
+ * The embedded read store: one SQLite file of its own (by default DATA_DIR/read-models.db), one
+ * table per collection, created on first write. `apply` is one transaction including the
+ * checkpoint, so a crash leaves either the whole batch with its checkpoint or none of it.
+ * better-sqlite3 is synchronous; the methods still return promises to honour the port.
+ */
+import type Database from 'better-sqlite3';
+import type { Position } from '@ledger/event-store';
+import { encodeCursor } from '../cursor.js';
+import { InvalidReadRequestError } from '../read-store.errors.js';
+import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type Page, type ReadDocument } from '../read-store.port.js';
+import { assertBatch, assertCollection, assertField, assertProjection, assertQuery, collapseWrites } from '../validation.js';
+import { openReadModelFile } from './sqlite-file.js';
+import { buildFind, fieldExpr, tableName } from './sqlite-find.js';
+
+export interface SqliteReadStoreOptions {
+  /** The database file, e.g. `${DATA_DIR}/read-models.db`, or `:memory:`. */
+  readonly file: string;
+}
+
+const TABLE_PREFIX = 'rm_';
+
+function run<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+export class SqliteReadStore extends ReadStore {
+  private readonly db: Database.Database;
+  private readonly tables = new Set<string>();
+
+  constructor(options: SqliteReadStoreOptions) {
+    super();
+    this.db = openReadModelFile(options.file);
+    this.loadTables();
+  }
+
+  private loadTables(): void {
+    this.tables.clear();
+    const names = this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm\\_%' ESCAPE '\\'`).pluck().all() as string[];
+    for (const name of names) this.tables.add(name.slice(TABLE_PREFIX.length));
+  }
+
+  apply(projection: string, batch: ApplyBatch): Promise<void> {
+    return run(() => {
+      assertBatch(projection, batch);
+      const writes = collapseWrites(batch.writes);
+      try {
+        this.db.transaction(() => {
+          for (const write of writes) this.write(write);
+          this.db
+            .prepare(`INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
+                      ON CONFLICT (projection) DO UPDATE SET position = excluded.position WHERE excluded.position > position`)
+            .run(projection, batch.checkpoint);
+        }).immediate();
+      } catch (error) {
+        // A rolled-back batch also undoes the tables it created; forget them too.
+        this.loadTables();
+        throw error;
+      }
+    });
+  }
+
+  /** A guarded upsert: only a newer position replaces the row. A delete leaves a tombstone row, so
+   * a late older write finds a newer position and cannot bring the document back. */
+  private write(write: DocumentWrite): void {
+    this.ensureTable(write.collection);
+    const doc = write.doc === null ? '{}' : JSON.stringify(write.doc);
+    this.db
+      .prepare(`INSERT INTO ${tableName(write.collection)} (key, doc, position, deleted) VALUES (?, ?, ?, ?)
+                ON CONFLICT (key) DO UPDATE SET doc = excluded.doc, position = excluded.position, deleted = excluded.deleted
+                WHERE excluded.position > position`)
+      .run(write.key, doc, write.position, write.doc === null ? 1 : 0);
+  }
+
+  private ensureTable(collection: string): void {
+    if (this.tables.has(collection)) return;
+    // WITHOUT ROWID makes `key` the clustering key, so every expression index ends in `key` and
+    // serves the (field, key) order of keyset pages without a sort step.
+    this.db.exec(`CREATE TABLE IF NOT EXISTS ${tableName(collection)} (
+      key TEXT PRIMARY KEY, doc TEXT NOT NULL, position TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID`);
+    this.tables.add(collection);
+  }
+
+  checkpoint(projection: string): Promise<Position | undefined> {
+    return run(() => {
+      assertProjection(projection);
+      const position = this.db.prepare('SELECT position FROM projection_checkpoints WHERE projection = ?').pluck().get(projection) as string | undefined;
+      return position as Position | undefined;
+    });
+  }
+
+  get<D = ReadDocument>(collection: string, key: string): Promise<D | undefined> {
+    return this.getMany<D>(collection, [key]).then((found) => found.get(key));
+  }
+
+  getMany<D = ReadDocument>(collection: string, keys: readonly string[]): Promise<Map<string, D>> {
+    return run(() => {
+      assertCollection(collection);
+      const found = new Map<string, D>();
+      if (!this.tables.has(collection) || keys.length === 0) return found;
+      // json_each takes the keys as one bound JSON array: no limit on the number of parameters.
+      const rows = this.db
+        .prepare(`SELECT key, doc FROM ${tableName(collection)} WHERE deleted = 0 AND key IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(keys)) as { key: string; doc: string }[];
+      for (const row of rows) found.set(row.key, JSON.parse(row.doc) as D);
+      return found;
+    });
+  }
+
+  find<D = ReadDocument>(collection: string, query: FindQuery): Promise<Page<D>> {
+    return run(() => {
+      assertCollection(collection);
+      assertQuery(query);
+      const { sql, params } = buildFind(collection, query);
+      if (!this.tables.has(collection)) return { items: [], endCursor: undefined, hasNextPage: false };
+      const rows = this.db.prepare(sql).all(...params) as { key: string; doc: string; sortValue: unknown }[];
+      const page = rows.slice(0, query.first);
+      const last = page.at(-1);
+      return {
+        items: page.map((row) => JSON.parse(row.doc) as D),
+        endCursor: last ? encodeCursor(query, last.sortValue, last.key) : undefined,
+        hasNextPage: rows.length > query.first,
+      };
+    });
+  }
+
+  ensureIndex(collection: string, fields: readonly string[]): Promise<void> {
+    return run(() => {
+      assertCollection(collection);
+      if (fields.length === 0) throw new InvalidReadRequestError('INVALID_QUERY', 'An index needs at least one field');
+      fields.forEach(assertField);
+      this.ensureTable(collection);
+      const name = `"ix_${collection}__${fields.join('__')}"`;
+      this.db.exec(`CREATE INDEX IF NOT EXISTS ${name} ON ${tableName(collection)} (${fields.map(fieldExpr).join(', ')})`);
+    });
+  }
+
+  dropCollection(collection: string): Promise<void> {
+    return run(() => {
+      assertCollection(collection);
+      this.db.exec(`DROP TABLE IF EXISTS ${tableName(collection)}`);
+      this.tables.delete(collection);
+    });
+  }
+
+  listCollections(prefix = ''): Promise<string[]> {
+    return run(() => [...this.tables].filter((name) => name.startsWith(prefix)).sort());
+  }
+
+  close(): Promise<void> {
+    return run(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
