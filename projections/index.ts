@@ -1,2 +1,2 @@
-// Read models are added here, one folder per question the dashboard asks.
-export {};
+// Read models: one folder per question the dashboard, auditors or reporting jobs ask.
+export * from './projection.js';

@@ -36,3 +36,4 @@ export * from './process-managers/process-manager-runner.js';
 export * from './process-managers/process-manager-host.js';
 export * from './process-managers/payment-automation.js';
 export * from './process-managers/link-paid-notifier.js';
+export * from './projector/projection-runner.js';
