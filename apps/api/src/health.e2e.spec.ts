@@ -31,7 +31,7 @@ describe('API health on embedded defaults', () => {
     expect(await live.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', checks: { eventStore: 'up' } });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { eventStore: 'up', readModels: 'up', 'projection:booking-balance': 'up' } });
   });
 
   it('refuses to start on a corrupt event store file, naming it', async () => {

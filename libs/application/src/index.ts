@@ -37,3 +37,4 @@ export * from './process-managers/process-manager-host.js';
 export * from './process-managers/payment-automation.js';
 export * from './process-managers/link-paid-notifier.js';
 export * from './projector/projection-runner.js';
+export * from './projector/projector-host.js';

@@ -1,0 +1,62 @@
+/**
+ * Reads the fields this projection needs from an event's untyped data. Anything missing or
+ * ill-typed throws `MalformedEventError` naming the position: money is never skipped silently.
+ */
+import { MalformedEventError, type ProjectedEvent } from '../projection.js';
+
+export function malformed(event: ProjectedEvent, problem: string): MalformedEventError {
+  return new MalformedEventError(event.type, event.position, problem);
+}
+
+function dataOf(event: ProjectedEvent): Record<string, unknown> {
+  if (typeof event.data !== 'object' || event.data === null) throw malformed(event, 'data is not an object');
+  return event.data as Record<string, unknown>;
+}
+
+export function textField(event: ProjectedEvent, field: string): string {
+  const value = dataOf(event)[field];
+  if (typeof value !== 'string' || value.length === 0) throw malformed(event, `${field} is missing`);
+  return value;
+}
+
+/** A money movement: a positive safe integer of minor units in an ISO-4217 currency. */
+export function amountField(event: ProjectedEvent, field = 'amount'): { amountMinor: number; currency: string } {
+  const value = dataOf(event)[field] as { amountMinor?: unknown; currency?: unknown } | undefined;
+  const amountMinor = value?.amountMinor;
+  const currency = value?.currency;
+  if (typeof amountMinor !== 'number' || !Number.isSafeInteger(amountMinor) || amountMinor <= 0) {
+    throw malformed(event, `${field}.amountMinor must be a positive integer of minor units`);
+  }
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency)) {
+    throw malformed(event, `${field}.currency must be an ISO-4217 code`);
+  }
+  return { amountMinor, currency };
+}
+
+/**
+ * The calendar day of the event in the tenant's time zone, as `yyyy-mm-dd`. `en-CA` formats
+ * dates in ISO order; the parts are joined explicitly so no locale punctuation leaks in.
+ */
+export function localDay(event: ProjectedEvent, timeZone: string): string {
+  const instant = /^\d{4}-\d{2}-\d{2}T/.test(event.occurredAt) ? new Date(event.occurredAt) : new Date(Number.NaN);
+  if (Number.isNaN(instant.getTime()))
+    throw malformed(event, `occurredAt ${event.occurredAt} is not an ISO-8601 instant`);
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(instant);
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}
+
+/** A time zone Intl cannot use would fail every later payment, so it is rejected where it arrives. */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Documents of the ledger journal. Amounts are integer minor units in the document's currency.
+ *
+ * The chart of accounts, from the business's point of view:
+ * - `accounts_receivable`: what customers owe on their bookings (debit balance).
+ * - `service_revenue`: what the business has billed for its services (credit balance).
+ * - `processor_clearing`: card money the processor holds for the business until it pays out.
+ * - `cash_on_hand`: cash collected by hand.
+ * - `checks_on_hand`: cheques received and not yet tracked further.
+ * - `e_transfers_received`: bank e-transfers received.
+ * - `other_receipts`: money recorded as collected by any other means.
+ */
+import type { PaymentMethod } from '@ledger/domain';
+
+export type Account =
+  | 'accounts_receivable'
+  | 'service_revenue'
+  | 'processor_clearing'
+  | 'cash_on_hand'
+  | 'checks_on_hand'
+  | 'e_transfers_received'
+  | 'other_receipts';
+
+/** One line of an entry: exactly one of the two sides is non-zero. */
+export type Posting = {
+  account: Account;
+  debitMinor: number;
+  creditMinor: number;
+};
+
+/** One money event as balanced postings. Key: the event's position. */
+export type JournalEntryDocument = {
+  tenant: string;
+  position: string;
+  eventType: string;
+  streamName: string;
+  occurredAt: string;
+  postings: Posting[];
+  currency: string;
+};
+
+/** Running totals per account for one tenant. Key: the tenant. Debits always equal credits. */
+export type TrialBalanceDocument = {
+  tenant: string;
+  currency: string;
+  accounts: Partial<Record<Account, { debitMinor: number; creditMinor: number }>>;
+  totalDebitMinor: number;
+  totalCreditMinor: number;
+  position: string;
+};
+
+/** Charged and Refunded do not carry the method; a refund needs it to know which account pays out. */
+export type JournalPaymentIndexDocument = {
+  tenant: string;
+  paymentId: string;
+  method: PaymentMethod;
+  currency: string;
+  position: string;
+};

@@ -1,0 +1,239 @@
+/**
+ * Every money event as balanced double-entry postings, plus a running trial balance per tenant,
+ * so an auditor can check that what customers owe and what was collected add up. The chart of
+ * accounts is described in `ledger-journal.document.ts`.
+ *
+ * Events that post nothing, and why:
+ * - PaymentAuthorized: a hold reserves credit on the customer's card; no money moves and nothing
+ *   is owed differently until the hold is captured (Charged), so it is not read at all.
+ * - PaymentReserved, ChargeFailed, RefundRequested and the booking's Applied events: intents and
+ *   per-booking bookkeeping of the same money the payment stream already records.
+ */
+import {
+  alreadyApplied,
+  type DocumentChange,
+  type DocumentRef,
+  type DocumentSet,
+  type ProjectedEvent,
+  type Projection,
+} from '../projection.js';
+import type {
+  Account,
+  JournalEntryDocument,
+  JournalPaymentIndexDocument,
+  Posting,
+  TrialBalanceDocument,
+} from './ledger-journal.document.js';
+import { accountOf, methodField } from './ledger-journal.accounts.js';
+import { amountField, malformed, textField, totalField } from './ledger-journal.fields.js';
+
+const ENTRIES = 'journal_entries';
+const BALANCE = 'trial_balance';
+const PAYMENT_INDEX = 'payment_index';
+
+const entryRef = (event: ProjectedEvent): DocumentRef => ({
+  collection: ENTRIES,
+  key: event.position,
+});
+const balanceRef = (event: ProjectedEvent): DocumentRef => ({
+  collection: BALANCE,
+  key: event.tenant,
+});
+const indexRef = (event: ProjectedEvent): DocumentRef => ({
+  collection: PAYMENT_INDEX,
+  key: `${event.tenant}:${textField(event, 'paymentId')}`,
+});
+
+function refs(event: ProjectedEvent): readonly DocumentRef[] {
+  switch (event.type) {
+    case 'PaymentInitiated':
+      return [indexRef(event)];
+    case 'BookingCreated':
+    case 'BookingPriceChanged':
+    case 'Charged':
+      return [entryRef(event), balanceRef(event)];
+    case 'CashCollected':
+    case 'Refunded':
+      return [indexRef(event), entryRef(event), balanceRef(event)];
+    default:
+      return [];
+  }
+}
+
+/** One debit and one credit of the same amount: balanced by construction. */
+type Transfer = {
+  debit: Account;
+  credit: Account;
+  amountMinor: number;
+  currency: string;
+};
+
+function priceChange(event: ProjectedEvent): Transfer | null {
+  const before = totalField(event, 'previousTotal');
+  const after = totalField(event, 'total');
+  if (before.currency !== after.currency) throw malformed(event, 'previousTotal and total differ in currency');
+  const difference = after.amountMinor - before.amountMinor;
+  if (difference === 0) return null;
+  // A higher price bills more; a lower one takes back part of what was billed.
+  return difference > 0
+    ? {
+        debit: 'accounts_receivable',
+        credit: 'service_revenue',
+        amountMinor: difference,
+        currency: after.currency,
+      }
+    : {
+        debit: 'service_revenue',
+        credit: 'accounts_receivable',
+        amountMinor: -difference,
+        currency: after.currency,
+      };
+}
+
+function refundSource(docs: DocumentSet, event: ProjectedEvent): Account {
+  const { key } = indexRef(event);
+  const index = docs.get(PAYMENT_INDEX, key) as JournalPaymentIndexDocument | null;
+  if (index === null)
+    throw malformed(event, `payment ${textField(event, 'paymentId')} was never initiated or collected`);
+  return accountOf[index.method];
+}
+
+/** The transfer a money event makes, or null when it moves nothing (a zero price change). */
+function transferFor(docs: DocumentSet, event: ProjectedEvent): Transfer | null {
+  switch (event.type) {
+    case 'BookingCreated': {
+      const total = totalField(event, 'total');
+      if (total.amountMinor === 0) return null;
+      return {
+        debit: 'accounts_receivable',
+        credit: 'service_revenue',
+        ...total,
+      };
+    }
+    case 'BookingPriceChanged':
+      return priceChange(event);
+    case 'Charged':
+      return {
+        debit: 'processor_clearing',
+        credit: 'accounts_receivable',
+        ...amountField(event),
+      };
+    case 'CashCollected':
+      return {
+        debit: accountOf[methodField(event)],
+        credit: 'accounts_receivable',
+        ...amountField(event),
+      };
+    case 'Refunded':
+      // Money returned to the customer reopens what they owe, and leaves the account it came from.
+      return {
+        debit: 'accounts_receivable',
+        credit: refundSource(docs, event),
+        ...amountField(event),
+      };
+    default:
+      return null;
+  }
+}
+
+function journalEntry(event: ProjectedEvent, transfer: Transfer): JournalEntryDocument {
+  const postings: Posting[] = [
+    {
+      account: transfer.debit,
+      debitMinor: transfer.amountMinor,
+      creditMinor: 0,
+    },
+    {
+      account: transfer.credit,
+      debitMinor: 0,
+      creditMinor: transfer.amountMinor,
+    },
+  ];
+  return {
+    tenant: event.tenant,
+    position: event.position,
+    eventType: event.type,
+    streamName: event.streamName,
+    occurredAt: event.occurredAt,
+    postings,
+    currency: transfer.currency,
+  };
+}
+
+function postToBalance(
+  existing: TrialBalanceDocument | null,
+  entry: JournalEntryDocument,
+  event: ProjectedEvent,
+): TrialBalanceDocument {
+  const balance = existing ?? {
+    tenant: event.tenant,
+    currency: entry.currency,
+    accounts: {},
+    totalDebitMinor: 0,
+    totalCreditMinor: 0,
+  };
+  // One tenant bills in one currency; mixing two would make every total meaningless.
+  if (balance.currency !== entry.currency) {
+    throw malformed(event, `amount is in ${entry.currency}, the tenant's ledger is in ${balance.currency}`);
+  }
+  const accounts = { ...balance.accounts };
+  let { totalDebitMinor, totalCreditMinor } = balance;
+  for (const posting of entry.postings) {
+    const account = accounts[posting.account] ?? {
+      debitMinor: 0,
+      creditMinor: 0,
+    };
+    accounts[posting.account] = {
+      debitMinor: account.debitMinor + posting.debitMinor,
+      creditMinor: account.creditMinor + posting.creditMinor,
+    };
+    totalDebitMinor += posting.debitMinor;
+    totalCreditMinor += posting.creditMinor;
+  }
+  return {
+    ...balance,
+    accounts,
+    totalDebitMinor,
+    totalCreditMinor,
+    position: event.position,
+  };
+}
+
+function indexPayment(docs: DocumentSet, event: ProjectedEvent): DocumentChange[] {
+  const ref = indexRef(event);
+  if (alreadyApplied(docs.get(ref.collection, ref.key), event)) return [];
+  const doc: JournalPaymentIndexDocument = {
+    tenant: event.tenant,
+    paymentId: textField(event, 'paymentId'),
+    method: methodField(event),
+    currency: amountField(event).currency,
+    position: event.position,
+  };
+  return [{ ...ref, doc }];
+}
+
+function evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
+  // Offline payments can be refunded too, so they are indexed like card payments.
+  const index = event.type === 'PaymentInitiated' || event.type === 'CashCollected' ? indexPayment(docs, event) : [];
+  const transfer = transferFor(docs, event);
+  if (transfer === null) return index;
+  const entry = journalEntry(event, transfer);
+  const changes: DocumentChange[] = [...index];
+  if (!alreadyApplied(docs.get(ENTRIES, event.position), event)) changes.push({ ...entryRef(event), doc: entry });
+  const balance = docs.get(BALANCE, event.tenant) as TrialBalanceDocument | null;
+  if (!alreadyApplied(balance, event))
+    changes.push({
+      ...balanceRef(event),
+      doc: postToBalance(balance, entry, event),
+    });
+  return changes;
+}
+
+export const ledgerJournalProjection: Projection = {
+  name: 'ledger-journal',
+  version: 1,
+  collections: [ENTRIES, BALANCE, PAYMENT_INDEX],
+  eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded'],
+  refs,
+  evolve,
+};
