@@ -1,36 +1,55 @@
 /**
- * The production projector: a standalone process that follows the global log and writes the
- * read models. The read models arrive with the read side; until then it follows the configured
- * event store's global log from its head and reports what it sees, until stopped.
+ * The production projector: a standalone process that keeps every read model caught up with the
+ * configured event store (EventStoreDB in production) in the configured read store (MongoDB),
+ * each projection in its active generation, until SIGTERM or SIGINT; it then finishes the page
+ * in hand, stops following and closes the stores.
  */
 import 'reflect-metadata';
-import { Logger, Module } from '@nestjs/common';
-import type { DynamicModule } from '@nestjs/common';
+import { Inject, Logger, Module } from '@nestjs/common';
+import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ProjectorHost } from '@ledger/application';
 import { ConfigurationError, loadConfiguration } from '@ledger/config';
 import type { Configuration } from '@ledger/config';
 import { EventStore, EventStoreModule, EventStoreUnavailableError } from '@ledger/event-store';
+import { allProjections } from '@ledger/projections';
+import { ReadStore, createReadStore } from '@ledger/read-store';
 
 @Module({})
-class ProjectorModule {
+class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projector');
+
+  constructor(@Inject(ProjectorHost) private readonly host: ProjectorHost) {}
+
   static forRoot(config: Configuration): DynamicModule {
-    return { module: ProjectorModule, imports: [EventStoreModule.forRoot(config)] };
+    return {
+      module: ProjectorModule,
+      imports: [EventStoreModule.forRoot(config)],
+      providers: [
+        { provide: ReadStore, useFactory: () => createReadStore(config) },
+        { provide: ProjectorHost, useFactory: (events: EventStore, reads: ReadStore) => new ProjectorHost(events, reads, allProjections), inject: [EventStore, ReadStore] },
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.host.start();
+    const running = this.host.status();
+    this.logger.log(`Following the log for ${running.length} projections: ${running.map((p) => `${p.name}@${p.generation}`).join(', ')}`);
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    await this.host.stop();
+    await this.host.reads.close();
+    this.logger.log(`Stopped${signal ? ` on ${signal}` : ''}.`);
   }
 }
 
 async function main(): Promise<void> {
   const config = loadConfiguration();
   const app = await NestFactory.createApplicationContext(ProjectorModule.forRoot(config));
-  app.enableShutdownHooks();
-  const logger = new Logger('Projector');
-  const store = app.get(EventStore);
-  const head = await store.headPosition();
-  logger.log(`Connected; following the log from ${head ?? 'its start'}. No read models are registered yet.`);
-  let seen = 0;
-  for await (const event of store.subscribeToAll(head ? { after: head } : {})) {
-    seen++;
-    logger.debug(`${event.type} on ${event.streamName} at ${event.position} (${seen} since start)`);
-  }
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
 }
 
 main().catch((error: unknown) => {

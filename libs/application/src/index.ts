@@ -38,3 +38,5 @@ export * from './process-managers/payment-automation.js';
 export * from './process-managers/link-paid-notifier.js';
 export * from './projector/projection-runner.js';
 export * from './projector/projector-host.js';
+export * from './projector/projection-registry.js';
+export * from './projector/rebuild.js';

@@ -14,6 +14,8 @@ import type { DocumentWrite } from '@ledger/read-store';
 
 export interface ProjectionStatus {
   readonly name: string;
+  /** The generation the runner writes, e.g. `v1` or `v1_r3` (see defaultGeneration). */
+  readonly generation: string;
   readonly position: Position | undefined;
   readonly applied: number;
   /** Events of a type the projection does not handle: skipped and counted, never a crash. */
@@ -23,14 +25,23 @@ export interface ProjectionStatus {
 
 const MAX_REF_ROUNDS = 3;
 
-/** The versioned collection a projection's documents live in, e.g. `bookings_v1`. */
-export function versionedCollection(projection: Projection, collection: string): string {
-  return `${collection}_v${projection.version}`;
+/**
+ * A generation is one complete copy of a projection's documents with its own checkpoint. Each
+ * version starts in its default generation `v<version>`; a rebuild without downtime writes a new
+ * one (`v<version>_r<n>`: collection names allow no dash) beside it and then switches over.
+ */
+export function defaultGeneration(projection: Projection): string {
+  return `v${projection.version}`;
 }
 
-/** The name the read store knows the projection's checkpoint by: one per version. */
-export function checkpointName(projection: Projection): string {
-  return `${projection.name}@v${projection.version}`;
+/** The collection a projection's documents live in, e.g. `bookings_v1` or `bookings_v1_r2`. */
+export function versionedCollection(projection: Projection, collection: string, generation = defaultGeneration(projection)): string {
+  return `${collection}_${generation}`;
+}
+
+/** The name the read store knows the projection's checkpoint by: one per generation. */
+export function checkpointName(projection: Projection, generation = defaultGeneration(projection)): string {
+  return `${projection.name}@${generation}`;
 }
 
 export class ProjectionRunner {
@@ -44,15 +55,24 @@ export class ProjectionRunner {
     private readonly reads: ReadStore,
     readonly projection: Projection,
     private readonly pageSize = 1000,
+    readonly generation = defaultGeneration(projection),
   ) {}
 
   status(): ProjectionStatus {
-    return { name: this.projection.name, position: this.position, applied: this.applied, skipped: this.skipped, failure: this.failure };
+    return { name: this.projection.name, generation: this.generation, position: this.position, applied: this.applied, skipped: this.skipped, failure: this.failure };
   }
 
-  /** Projects everything up to the head of the log; returns how many events it applied. */
-  async catchUp(): Promise<number> {
-    this.position = await this.reads.checkpoint(checkpointName(this.projection));
+  /** The read-store collection of one of the projection's collections, in this generation. */
+  collection(collection: string): string {
+    return versionedCollection(this.projection, collection, this.generation);
+  }
+
+  /**
+   * Projects everything up to the head of the log; returns how many events it applied.
+   * `onPage` hears the running total after each page (for progress bars).
+   */
+  async catchUp(onPage?: (applied: number) => void | Promise<void>): Promise<number> {
+    this.position = await this.reads.checkpoint(checkpointName(this.projection, this.generation));
     let total = 0;
     for (;;) {
       const page = await this.events.readAll({
@@ -63,6 +83,7 @@ export class ProjectionRunner {
       if (page.length === 0) return total;
       await this.applyPage(page);
       total += page.length;
+      await onPage?.(total);
     }
   }
 
@@ -82,7 +103,7 @@ export class ProjectionRunner {
         for (const change of this.projection.evolve(view, event)) {
           const id = `${change.collection}/${change.key}`;
           docs.set(id, change.doc);
-          const collection = versionedCollection(this.projection, change.collection);
+          const collection = this.collection(change.collection);
           writes.set(id, { collection, key: change.key, doc: change.doc, position: event.position });
         }
       }
@@ -91,7 +112,7 @@ export class ProjectionRunner {
       throw error;
     }
     const checkpoint = page[page.length - 1]!.position;
-    await this.reads.apply(checkpointName(this.projection), { writes: [...writes.values()], checkpoint });
+    await this.reads.apply(checkpointName(this.projection, this.generation), { writes: [...writes.values()], checkpoint });
     this.position = checkpoint;
     this.applied += page.length;
   }
@@ -110,7 +131,7 @@ export class ProjectionRunner {
     const byCollection = new Map<string, string[]>();
     for (const ref of refs) byCollection.set(ref.collection, [...(byCollection.get(ref.collection) ?? []), ref.key]);
     for (const [collection, keys] of byCollection) {
-      const found = await this.reads.getMany<Doc>(versionedCollection(this.projection, collection), keys);
+      const found = await this.reads.getMany<Doc>(this.collection(collection), keys);
       for (const key of keys) docs.set(`${collection}/${key}`, found.get(key) ?? null);
     }
   }

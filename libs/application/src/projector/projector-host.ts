@@ -3,18 +3,23 @@
  * catches up at start and then again whenever there may be more (every pollMs; a write made
  * here wakes it at once through `nudge`). A projection that fails stops alone, with its error
  * kept for health checks; the others go on.
+ *
+ * Each projection runs in its active generation (see projection-registry.ts), resolved at start
+ * and looked up again before every catch-up, so a rebuild made elsewhere (the CLI) is picked up
+ * without a restart. Queries name collections through `collectionFor`.
  */
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, Position } from '@ledger/event-store';
 import type { Projection } from '@ledger/projections';
 import type { ReadStore } from '@ledger/read-store';
-import { ProjectionRunner } from './projection-runner.js';
+import { ProjectionRunner, versionedCollection } from './projection-runner.js';
 import type { ProjectionStatus } from './projection-runner.js';
+import { activeGeneration, dropGeneration } from './projection-registry.js';
 
 export class ProjectorHost {
   private readonly logger = new Logger('Projector');
-  private readonly runners: ProjectionRunner[];
+  private runners: ProjectionRunner[] = [];
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
@@ -22,16 +27,28 @@ export class ProjectorHost {
   constructor(
     private readonly events: EventStore,
     readonly reads: ReadStore,
-    projections: readonly Projection[],
+    private readonly projections: readonly Projection[],
     private readonly pollMs = 100,
-  ) {
-    this.runners = projections.map((projection) => new ProjectionRunner(events, reads, projection));
-  }
+  ) {}
 
   /** Catches every projection up once, then keeps them following the log in the background. */
   async start(): Promise<void> {
+    const generations = await Promise.all(this.projections.map((projection) => activeGeneration(this.reads, projection)));
+    this.runners = this.projections.map((projection, i) => new ProjectionRunner(this.events, this.reads, projection, undefined, generations[i]));
     await Promise.all(this.runners.map((runner) => runner.catchUp().catch((error: unknown) => this.stopped(runner, error))));
-    this.loops = this.runners.filter((runner) => !runner.status().failure).map((runner) => this.follow(runner));
+    this.loops = this.runners.flatMap((runner, i) => (runner.status().failure ? [] : [this.follow(i)]));
+  }
+
+  /**
+   * The read-store collection that serves one of a projection's collections now, e.g.
+   * `bookings_v1_r2`. Before start, or for a projection this host does not run, the default.
+   */
+  collectionFor(projectionName: string, collection: string): string {
+    const runner = this.runners.find((candidate) => candidate.projection.name === projectionName);
+    if (runner) return runner.collection(collection);
+    const projection = this.projections.find((candidate) => candidate.name === projectionName);
+    if (!projection) throw new Error(`No projection named ${projectionName}`);
+    return versionedCollection(projection, collection);
   }
 
   async stop(): Promise<void> {
@@ -73,11 +90,13 @@ export class ProjectorHost {
     return next !== undefined && next.position <= position;
   }
 
-  private async follow(runner: ProjectionRunner): Promise<void> {
+  private async follow(index: number): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted) {
+      const runner = this.runners[index]!;
       try {
-        await runner.catchUp();
+        await this.switchIfRebuilt(index);
+        await this.runners[index]!.catchUp();
       } catch (error) {
         this.stopped(runner, error);
         return;
@@ -92,6 +111,19 @@ export class ProjectorHost {
         this.wakers.add(wake);
       });
     }
+  }
+
+  /**
+   * Moves to the registry's active generation when a rebuild switched it. The old collections
+   * were dropped by the rebuild; dropping them again removes any page this host wrote after that.
+   */
+  private async switchIfRebuilt(index: number): Promise<void> {
+    const runner = this.runners[index]!;
+    const active = await activeGeneration(this.reads, runner.projection);
+    if (active === runner.generation) return;
+    this.runners[index] = new ProjectionRunner(this.events, this.reads, runner.projection, undefined, active);
+    this.logger.log(`Projection ${runner.projection.name} now serves generation ${active} (was ${runner.generation})`);
+    await dropGeneration(this.reads, runner.projection, runner.generation);
   }
 
   private stopped(runner: ProjectionRunner, error: unknown): void {
