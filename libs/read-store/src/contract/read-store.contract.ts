@@ -72,6 +72,14 @@ export function readStoreContract(name: string, target: ContractTarget | undefin
         expect((await store.getMany(balances, [])).size).toBe(0);
       });
 
+      it('keeps a document exactly as written, empty lists and objects included', async () => {
+        const doc = { payments: [], refunds: [], nested: { list: [], empty: {} }, zero: 0, flag: false, none: null, text: '' };
+        await store.apply('p', { writes: [put(bookings, 'k1', doc, 1)], checkpoint: pos(1) });
+        expect(await store.get(bookings, 'k1')).toEqual(doc);
+        await store.apply('p', { writes: [put(bookings, 'k1', { ...doc, zero: 1 }, 2)], checkpoint: pos(2) });
+        expect(await store.get(bookings, 'k1')).toEqual({ ...doc, zero: 1 });
+      });
+
       it('replaces the whole document with a newer version', async () => {
         await store.apply('p', { writes: [put(balances, 'b1', { amountMinor: 500, note: 'first' }, 1)], checkpoint: pos(1) });
         await store.apply('p', { writes: [put(balances, 'b1', { amountMinor: 700 }, 2)], checkpoint: pos(2) });

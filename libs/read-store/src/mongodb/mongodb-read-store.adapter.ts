@@ -36,9 +36,14 @@ function body(write: DocumentWrite): Omit<StoredDoc, '_id'> {
   return write.doc === null ? { _deleted: true, _position: write.position } : { ...write.doc, _position: write.position };
 }
 
-/** Creates the document if its key is absent; a no-op otherwise, so it never fails on a duplicate. */
+/**
+ * Creates an invisible placeholder (a tombstone older than any position) if the key is absent, a
+ * no-op otherwise, so it never fails on a duplicate; the second pass replaces it with the real
+ * document. The document itself is not written here: FerretDB 1.24 drops top-level empty arrays
+ * from a $setOnInsert upsert (measured), while a replacement keeps them.
+ */
 function insertIfAbsent(write: DocumentWrite): AnyBulkWriteOperation<StoredDoc> {
-  return { updateOne: { filter: { _id: write.key }, update: { $setOnInsert: body(write) }, upsert: true } };
+  return { updateOne: { filter: { _id: write.key }, update: { $setOnInsert: { _deleted: true, _position: '' } }, upsert: true } };
 }
 
 /**
