@@ -10,7 +10,7 @@
  */
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventStore, Position } from '@ledger/event-store';
+import type { EventStore, EventSubscription, Position } from '@ledger/event-store';
 import type { Projection } from '@ledger/projections';
 import type { ReadStore } from '@ledger/read-store';
 import { ProjectionRunner, versionedCollection } from './projection-runner.js';
@@ -23,6 +23,9 @@ export class ProjectorHost {
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
+  /** Counts nudges, so a runner that was busy when one came catches up again instead of sleeping. */
+  private nudges = 0;
+  private watcher: EventSubscription | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -37,6 +40,23 @@ export class ProjectorHost {
     this.runners = this.projections.map((projection, i) => new ProjectionRunner(this.events, this.reads, projection, undefined, generations[i]));
     await Promise.all(this.runners.map((runner) => runner.catchUp().catch((error: unknown) => this.stopped(runner, error))));
     this.loops = this.runners.flatMap((runner, i) => (runner.status().failure ? [] : [this.follow(i)]));
+    this.loops.push(this.watch());
+  }
+
+  /**
+   * Wakes the runners whenever an event they handle is appended, so a read model follows a
+   * write within milliseconds instead of at the next poll; the poll remains as a safety net.
+   */
+  private async watch(): Promise<void> {
+    const eventTypes = [...new Set(this.projections.flatMap((projection) => projection.eventTypes))];
+    const head = await this.events.headPosition();
+    this.watcher = this.events.subscribeToAll({ filter: { eventTypes }, bufferSize: 256, ...(head ? { after: head } : {}) });
+    if (this.abort.signal.aborted) return this.watcher.close();
+    try {
+      for await (const _event of this.watcher) this.nudge();
+    } catch (error) {
+      if (!this.abort.signal.aborted) this.logger.warn(`Watching the log stopped (${(error as Error).message}); polling every ${this.pollMs} ms`);
+    }
   }
 
   /**
@@ -53,12 +73,14 @@ export class ProjectorHost {
 
   async stop(): Promise<void> {
     this.abort.abort();
+    await this.watcher?.close();
     this.nudge();
     await Promise.allSettled(this.loops);
   }
 
   /** Asks the runners to look for new events now rather than at the next poll. */
   nudge(): void {
+    this.nudges++;
     for (const wake of [...this.wakers]) wake();
   }
 
@@ -94,6 +116,7 @@ export class ProjectorHost {
     const { signal } = this.abort;
     while (!signal.aborted) {
       const runner = this.runners[index]!;
+      const nudgesBefore = this.nudges;
       try {
         await this.switchIfRebuilt(index);
         await this.runners[index]!.catchUp();
@@ -101,6 +124,7 @@ export class ProjectorHost {
         this.stopped(runner, error);
         return;
       }
+      if (this.nudges !== nudgesBefore) continue;
       await new Promise<void>((resolve) => {
         const wake = (): void => {
           clearTimeout(timer);
