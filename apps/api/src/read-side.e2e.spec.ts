@@ -1,6 +1,7 @@
 // The API process's write and read sides together on embedded defaults: commands on the bus
 // are projected into the read models while the app runs, so a charged booking reads as
-// CHARGED_IN_FULL, the payment shows in the history, and the journal's trial balance balances.
+// CHARGED_IN_FULL, the payment shows in the history, the journal's trial balance balances, and
+// receivables age what is still owed.
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -15,6 +16,7 @@ import {
   ProjectorHost,
   RecordOfflinePaymentCommand,
   RegisterCustomerCommand,
+  receivables,
 } from '@ledger/application';
 import { loadConfiguration } from '@ledger/config';
 import { EventStore } from '@ledger/event-store';
@@ -57,5 +59,8 @@ describe('the ledger in one process', () => {
     expect(trial!.totalDebitMinor).toBe(trial!.totalCreditMinor);
     const receivable = trial!.accounts.accounts_receivable!;
     expect(receivable.debitMinor - receivable.creditMinor).toBe(5_000);
+    const aged = await receivables(reads, 'bookings_v1', 'sparkle', '2026-12-15');
+    expect(aged.rows).toEqual([expect.objectContaining({ customerId, outstandingMinor: 5_000 })]);
+    expect(aged.totals).toMatchObject({ days1to30: 5_000, outstandingMinor: 5_000 });
   });
 });

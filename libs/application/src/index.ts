@@ -40,3 +40,4 @@ export * from './projector/projection-runner.js';
 export * from './projector/projector-host.js';
 export * from './projector/projection-registry.js';
 export * from './projector/rebuild.js';
+export * from './queries/receivables.js';
