@@ -5,7 +5,7 @@
  * MalformedEventError naming the event's position and the runtime stops there.
  */
 import type { Money } from '@ledger/domain';
-import { type Doc, MalformedEventError, type ProjectedEvent } from './projection.js';
+import { type Doc, type DocumentChange, type DocumentSet, MalformedEventError, type ProjectedEvent, type Projection, alreadyApplied } from './projection.js';
 
 export type Fields = ReturnType<typeof fieldsOf>;
 
@@ -74,4 +74,38 @@ export function requireCurrency(fields: Fields, amount: Money, currency: string,
 /** The bookkeeping every document carries: which tenant, which event last changed it, and when. */
 export function stamp<T extends Doc>(doc: T, event: ProjectedEvent): T {
   return { ...doc, tenant: event.tenant, position: event.position, updatedAt: event.occurredAt };
+}
+
+/** What a projection keeping one document per aggregate needs to say about itself. */
+export interface OneDocumentSpec<D extends Doc> {
+  readonly name: string;
+  readonly version: number;
+  readonly collection: string;
+  readonly eventTypes: readonly string[];
+  /** The event field holding the document's key, e.g. `bookingId`. */
+  readonly keyField: string;
+  readonly evolve: (doc: D | null, fields: Fields, event: ProjectedEvent) => D;
+}
+
+/**
+ * A projection with one document per aggregate, keyed by a field every event carries: the refs,
+ * the apply-once guard and the stamp are the same for all of them, so they live here once.
+ */
+export function oneDocumentProjection<D extends Doc>(spec: OneDocumentSpec<D>): Projection {
+  const { collection, keyField } = spec;
+  return {
+    name: spec.name,
+    version: spec.version,
+    collections: [collection],
+    eventTypes: spec.eventTypes,
+    refs: (event) => [{ collection, key: fieldsOf(event).text(keyField) }],
+    evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
+      if (!spec.eventTypes.includes(event.type)) return [];
+      const fields = fieldsOf(event);
+      const key = fields.text(keyField);
+      const doc = docs.get(collection, key) as D | null;
+      if (alreadyApplied(doc, event)) return [];
+      return [{ collection, key, doc: stamp(spec.evolve(doc, fields, event), event) }];
+    },
+  };
 }

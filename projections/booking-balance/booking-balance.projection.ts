@@ -5,15 +5,11 @@
  */
 import { bookingSources, type Money, cardPaymentMethods, offlinePaymentMethods } from '@ledger/domain';
 import {
-  alreadyApplied,
-  type DocumentChange,
-  type DocumentRef,
-  type DocumentSet,
   type ProjectedEvent,
   type Projection,
 } from '../projection.js';
 import type { BookingBalanceDocument, BookingPaymentEntry, BookingPaymentStatus } from './booking-balance.document.js';
-import { type Fields, fieldsOf, requireCurrency, stamp } from '../event-fields.js';
+import { type Fields, oneDocumentProjection, requireCurrency } from '../event-fields.js';
 
 const COLLECTION = 'bookings';
 const paymentMethods = [...cardPaymentMethods, ...offlinePaymentMethods];
@@ -162,20 +158,11 @@ function evolveBooking(
   }
 }
 
-export const bookingBalanceProjection: Projection = {
+export const bookingBalanceProjection: Projection = oneDocumentProjection<BookingBalanceDocument>({
   name: 'booking-balance',
   version: 1,
-  collections: [COLLECTION],
+  collection: COLLECTION,
   eventTypes,
-  refs(event: ProjectedEvent): readonly DocumentRef[] {
-    return [{ collection: COLLECTION, key: fieldsOf(event).text('bookingId') }];
-  },
-  evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
-    if (!(eventTypes as readonly string[]).includes(event.type)) return [];
-    const fields = fieldsOf(event);
-    const key = fields.text('bookingId');
-    const doc = docs.get(COLLECTION, key) as BookingBalanceDocument | null;
-    if (alreadyApplied(doc, event)) return [];
-    return [{ collection: COLLECTION, key, doc: stamp(evolveBooking(doc, fields, event), event) }];
-  },
-};
+  keyField: 'bookingId',
+  evolve: evolveBooking,
+});

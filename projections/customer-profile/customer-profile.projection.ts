@@ -5,14 +5,10 @@
  */
 import type { CardRequestStatus } from '@ledger/domain';
 import {
-  alreadyApplied,
-  type DocumentChange,
-  type DocumentRef,
-  type DocumentSet,
   type ProjectedEvent,
   type Projection,
 } from '../projection.js';
-import { type Fields, fieldsOf, stamp } from '../event-fields.js';
+import { type Fields, oneDocumentProjection } from '../event-fields.js';
 import type { CustomerCard, CustomerCardRequest, CustomerProfileDocument } from './customer-profile.document.js';
 
 const COLLECTION = 'customers';
@@ -110,20 +106,11 @@ function evolveCustomer(
   }
 }
 
-export const customerProfileProjection: Projection = {
+export const customerProfileProjection: Projection = oneDocumentProjection<CustomerProfileDocument>({
   name: 'customer-profile',
   version: 1,
-  collections: [COLLECTION],
+  collection: COLLECTION,
   eventTypes,
-  refs(event: ProjectedEvent): readonly DocumentRef[] {
-    return [{ collection: COLLECTION, key: fieldsOf(event).text('customerId') }];
-  },
-  evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
-    if (!(eventTypes as readonly string[]).includes(event.type)) return [];
-    const fields = fieldsOf(event);
-    const key = fields.text('customerId');
-    const doc = docs.get(COLLECTION, key) as CustomerProfileDocument | null;
-    if (alreadyApplied(doc, event)) return [];
-    return [{ collection: COLLECTION, key, doc: stamp(evolveCustomer(doc, fields, event), event) }];
-  },
-};
+  keyField: 'customerId',
+  evolve: evolveCustomer,
+});

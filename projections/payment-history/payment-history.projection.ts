@@ -5,14 +5,10 @@
  */
 import { type Allocation, type Money, cardPaymentMethods, offlinePaymentMethods } from '@ledger/domain';
 import {
-  alreadyApplied,
-  type DocumentChange,
-  type DocumentRef,
-  type DocumentSet,
   type ProjectedEvent,
   type Projection,
 } from '../projection.js';
-import { type Fields, fieldsOf, requireCurrency, stamp } from '../event-fields.js';
+import { type Fields, oneDocumentProjection, requireCurrency } from '../event-fields.js';
 import type { PaymentHistoryDocument, RefundEntry, RefundStatus } from './payment-history.document.js';
 
 const COLLECTION = 'payments';
@@ -161,20 +157,11 @@ function evolvePayment(
   }
 }
 
-export const paymentHistoryProjection: Projection = {
+export const paymentHistoryProjection: Projection = oneDocumentProjection<PaymentHistoryDocument>({
   name: 'payment-history',
   version: 1,
-  collections: [COLLECTION],
+  collection: COLLECTION,
   eventTypes,
-  refs(event: ProjectedEvent): readonly DocumentRef[] {
-    return [{ collection: COLLECTION, key: fieldsOf(event).text('paymentId') }];
-  },
-  evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
-    if (!(eventTypes as readonly string[]).includes(event.type)) return [];
-    const fields = fieldsOf(event);
-    const key = fields.text('paymentId');
-    const doc = docs.get(COLLECTION, key) as PaymentHistoryDocument | null;
-    if (alreadyApplied(doc, event)) return [];
-    return [{ collection: COLLECTION, key, doc: stamp(evolvePayment(doc, fields, event), event) }];
-  },
-};
+  keyField: 'paymentId',
+  evolve: evolvePayment,
+});
