@@ -9,7 +9,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const resultsFile = join(root, 'reports', 'jest-results.json');
+// Several runs at once (parallel work on one machine) each name their own results file.
+const resultsFile = process.env.JEST_RESULTS_FILE ?? join(root, 'reports', 'jest-results.json');
 const args = process.argv.slice(2);
 
 function startServices() {

@@ -1,15 +1,13 @@
 /** Starts the ledger API on the configured (by default embedded) stores. */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { ConfigurationError, loadConfiguration } from '@ledger/config';
 import { EventStoreUnavailableError } from '@ledger/event-store';
-import { AppModule } from './app.module.js';
+import { createApi } from './bootstrap.js';
 
 async function main(): Promise<void> {
   const config = loadConfiguration();
-  const app = await NestFactory.create(AppModule.forRoot(config), { bufferLogs: false });
-  app.enableShutdownHooks();
+  const app = await createApi(config);
   await app.listen(config.port);
   const where = config.eventStore.kind === 'sqlite' ? `embedded SQLite at ${config.eventStore.file}` : 'EventStoreDB';
   new Logger('Ledger').log(`Listening on ${config.publicUrl} (event store: ${where})`);

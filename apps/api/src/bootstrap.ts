@@ -1,0 +1,31 @@
+/**
+ * Builds the HTTP application the same way for `main.ts` and for the e2e tests, so what the
+ * tests exercise is what runs: raw request bodies kept for webhook signatures, a body size
+ * limit, and shutdown hooks that let in-flight work finish.
+ */
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Configuration } from '@ledger/config';
+import { AppModule } from './app.module.js';
+
+/** Larger bodies are refused before parsing: no GraphQL request or Stripe event comes close. */
+export const REQUEST_BODY_LIMIT = '256kb';
+
+export interface ApiOptions {
+  readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+export async function createApi(config: Configuration, options: ApiOptions = {}): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    // Stripe signs the exact bytes it sent; the webhook endpoint verifies them before parsing.
+    rawBody: true,
+    bodyParser: true,
+    abortOnError: false,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT, extended: false });
+  app.enableShutdownHooks();
+  return app;
+}
