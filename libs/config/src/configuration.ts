@@ -70,6 +70,20 @@ class Environment {
   @Transform(blankToUndefined)
   @IsIn(['http', 'https'], { message: 'STRIPE_API_PROTOCOL must be http or https' })
   STRIPE_API_PROTOCOL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^smtps?:\/\/[^\s/?#]+(?::\d+)?(?:[/?#]\S*)?$/, {
+    message: 'SMTP_URL must be an smtp:// or smtps:// URL such as smtp://user:pass@mail.example.com:587',
+  })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/, {
+    message: 'MAIL_FROM must be an e-mail address, optionally with a name: "Sparkle Payments <payments@example.com>"',
+  })
+  MAIL_FROM?: string;
 }
 
 export interface Configuration {
@@ -80,7 +94,8 @@ export interface Configuration {
   readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly url: string };
   readonly mongodbUrl: string | undefined;
   readonly payments:
-    | { readonly kind: 'sandbox'; readonly file: string }
+    // The sandbox sends no webhooks itself, but a signing secret lets tests and tools post signed events.
+    | { readonly kind: 'sandbox'; readonly file: string; readonly webhookSecret?: string }
     | {
         readonly kind: 'stripe';
         readonly secretKey: string;
@@ -89,7 +104,16 @@ export interface Configuration {
         readonly port?: number;
         readonly protocol?: 'http' | 'https';
       };
+  readonly mail: {
+    /** SMTP when SMTP_URL is set; otherwise `.eml` files in DATA_DIR/outbox. */
+    readonly transport: { readonly kind: 'smtp'; readonly url: string } | { readonly kind: 'outbox'; readonly dir: string };
+    /** The sender of every e-mail, `Name <address>` or a bare address. */
+    readonly from: string;
+  };
 }
+
+/** Good enough for files nobody receives; a real mail server needs a real sender (MAIL_FROM). */
+export const DEFAULT_MAIL_FROM = 'Payments <payments@ledger.localhost>';
 
 export class ConfigurationError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -104,6 +128,10 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
   const errors = validateSync(parsed, { skipMissingProperties: false, forbidUnknownValues: false });
   if (errors.length > 0) {
     throw new ConfigurationError(errors.flatMap((e) => Object.values(e.constraints ?? { invalid: `${e.property} is invalid` })));
+  }
+  if (parsed.SMTP_URL && !parsed.MAIL_FROM) {
+    // A made-up sender is refused or sent to spam by real mail servers, so it is not defaulted.
+    throw new ConfigurationError(['MAIL_FROM is required when SMTP_URL is set, e.g. "Sparkle Payments <payments@example.com>"']);
   }
   const dataDir = resolve(parsed.DATA_DIR ?? './data');
   const port = parsed.PORT ?? 3000;
@@ -125,6 +153,14 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
           ...(parsed.STRIPE_API_PORT ? { port: parsed.STRIPE_API_PORT } : {}),
           ...(parsed.STRIPE_API_PROTOCOL ? { protocol: parsed.STRIPE_API_PROTOCOL as 'http' | 'https' } : {}),
         }
-      : { kind: 'sandbox', file: resolve(dataDir, 'sandbox-processor.db') },
+      : {
+          kind: 'sandbox',
+          file: resolve(dataDir, 'sandbox-processor.db'),
+          ...(parsed.STRIPE_WEBHOOK_SECRET ? { webhookSecret: parsed.STRIPE_WEBHOOK_SECRET } : {}),
+        },
+    mail: {
+      transport: parsed.SMTP_URL ? { kind: 'smtp', url: parsed.SMTP_URL } : { kind: 'outbox', dir: resolve(dataDir, 'outbox') },
+      from: parsed.MAIL_FROM ?? DEFAULT_MAIL_FROM,
+    },
   };
 }

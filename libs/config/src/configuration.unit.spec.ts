@@ -1,6 +1,6 @@
 // Start-up configuration: embedded defaults when nothing is set, production parts when their
 // variables are, and a refusal naming the variable for every bad value.
-import { ConfigurationError, loadConfiguration } from './configuration.js';
+import { ConfigurationError, DEFAULT_MAIL_FROM, loadConfiguration } from './configuration.js';
 
 describe('configuration', () => {
   it('uses the embedded defaults when nothing is set', () => {
@@ -10,6 +10,15 @@ describe('configuration', () => {
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.mongodbUrl).toBeUndefined();
     expect(config.payments).toEqual({ kind: 'sandbox', file: expect.stringMatching(/data\/sandbox-processor\.db$/) as unknown });
+    expect(config.mail).toEqual({ transport: { kind: 'outbox', dir: expect.stringMatching(/data\/outbox$/) as unknown }, from: DEFAULT_MAIL_FROM });
+  });
+
+  it('sends e-mail by SMTP from the configured sender when SMTP_URL is set', () => {
+    const config = loadConfiguration({ SMTP_URL: 'smtp://user:secret@mail.example.com:587', MAIL_FROM: 'Sparkle Payments <payments@example.com>' });
+    expect(config.mail).toEqual({
+      transport: { kind: 'smtp', url: 'smtp://user:secret@mail.example.com:587' },
+      from: 'Sparkle Payments <payments@example.com>',
+    });
   });
 
   it('switches to Stripe, optionally at a Stripe-compatible endpoint, when a secret key is set', () => {
@@ -35,6 +44,11 @@ describe('configuration', () => {
     [{ STRIPE_WEBHOOK_SECRET: 'secret' }, /STRIPE_WEBHOOK_SECRET must be a webhook signing secret/],
     [{ STRIPE_API_PORT: '0' }, /STRIPE_API_PORT must be an integer/],
     [{ STRIPE_API_PROTOCOL: 'ftp' }, /STRIPE_API_PROTOCOL must be http or https/],
+    [{ SMTP_URL: 'mail.example.com:25', MAIL_FROM: 'payments@example.com' }, /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],
+    [{ SMTP_URL: 'http://mail.example.com' }, /SMTP_URL must be/],
+    [{ MAIL_FROM: 'payments' }, /MAIL_FROM must be an e-mail address/],
+    [{ MAIL_FROM: 'Evil\r\nBcc: x@example.com <a@example.com>' }, /MAIL_FROM must be an e-mail address/],
+    [{ SMTP_URL: 'smtp://localhost:2525' }, /MAIL_FROM is required when SMTP_URL is set/],
   ])('refuses %j naming the variable', (env, message) => {
     expect(() => loadConfiguration(env)).toThrow(ConfigurationError);
     expect(() => loadConfiguration(env)).toThrow(message);

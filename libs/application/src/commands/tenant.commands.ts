@@ -18,6 +18,8 @@ export class CreateTenantCommand extends Command<{ tenantId: string }> {
       readonly currency: string;
       /** An IANA zone; UTC when not given. */
       readonly timeZone?: string;
+      /** Where administrator notices (a payment link was paid) are e-mailed; none are sent without it. */
+      readonly adminEmail?: string;
     },
     readonly actor: Actor = TENANT_ADMIN_ACTOR,
   ) {

@@ -34,7 +34,14 @@ export class CreateTenantHandler implements ICommandHandler<CreateTenantCommand,
   async execute({ input, actor }: CreateTenantCommand): Promise<{ tenantId: string }> {
     const { tenantId, name, currency } = input;
     const context = this.contexts.create(randomUUID(), tenantId, actor);
-    const data = { tenantId, slug: tenantId, name, currency, timeZone: input.timeZone ?? 'UTC' };
+    const data = {
+      tenantId,
+      slug: tenantId,
+      name,
+      currency,
+      timeZone: input.timeZone ?? 'UTC',
+      ...(input.adminEmail === undefined ? {} : { adminEmail: input.adminEmail }),
+    };
     await this.runner.decide(streamName.tenant(tenantId), tenantDecider, { type: 'CreateTenant', data, context });
     return { tenantId };
   }

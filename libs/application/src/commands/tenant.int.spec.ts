@@ -39,6 +39,15 @@ describe('tenants and their payment settings', () => {
     });
   });
 
+  it("records the administrators' e-mail address when the CLI gives one", async () => {
+    await bed.execute(new CreateTenantCommand({ tenantId, name: 'Sparkle Cleaning', currency: 'CAD', adminEmail: 'owner@sparkle.example' }));
+    const [created] = await bed.store.readStream(stream);
+    expect(created!.data).toMatchObject({ tenantId, adminEmail: 'owner@sparkle.example' });
+    await expect(
+      bed.execute(new CreateTenantCommand({ tenantId: 'other-business', name: 'Other', currency: 'CAD', adminEmail: 'not an address' })),
+    ).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
   it('records new payment settings, keeps what was not given, and ignores a repeat', async () => {
     await create();
     const input = { chargeTiming: 'AT_BOOKING' as const, notifyAdminsOnLinkPayment: false, offlineMethods: ['CHECK' as const, 'CASH' as const] };

@@ -6,6 +6,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventStore } from '@ledger/event-store';
+import { AdminNotificationMailer } from '../notifications/admin-notification-mailer.js';
+import { ReceiptMailer } from '../notifications/receipt-mailer.js';
 import { LinkPaidNotifier } from './link-paid-notifier.js';
 import { PaymentAutomation } from './payment-automation.js';
 import { ProcessManagerRunner } from './process-manager-runner.js';
@@ -17,8 +19,15 @@ export class ProcessManagerHost implements OnApplicationBootstrap, OnApplication
   private readonly logger = new Logger('ProcessManagers');
   private readonly runners: ProcessManagerRunner[];
 
-  constructor(store: EventStore, automation: PaymentAutomation, notifier: LinkPaidNotifier) {
-    this.runners = [automation, notifier].map((manager) => new ProcessManagerRunner(store, manager));
+  constructor(
+    store: EventStore,
+    automation: PaymentAutomation,
+    notifier: LinkPaidNotifier,
+    adminMailer: AdminNotificationMailer,
+    receipts: ReceiptMailer,
+  ) {
+    // The mailers come from `notificationServices` (they need MailModule), not `processManagers`.
+    this.runners = [automation, notifier, adminMailer, receipts].map((manager) => new ProcessManagerRunner(store, manager));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,7 +3,15 @@ import type { PaymentSettings, StripeAccountState } from './tenant.events.js';
 
 export type CreateTenant = Command<
   'CreateTenant',
-  { tenantId: string; slug: string; name: string; currency: string; timeZone: string }
+  {
+    tenantId: string;
+    slug: string;
+    name: string;
+    currency: string;
+    timeZone: string;
+    /** Where notices for the business's administrators go; none means they are not sent. */
+    adminEmail?: string;
+  }
 >;
 
 export type UpdatePaymentSettings = Command<'UpdatePaymentSettings', { tenantId: string } & PaymentSettings>;

@@ -2,7 +2,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { type Decider, unreachable } from '../shared/decider.js';
 import { assertCurrencyCode } from '../shared/money.js';
 import { offlinePaymentMethods } from '../shared/payment-method.js';
-import { requireDistinct, requireList, requireOneOf, requirePattern, requireText } from '../shared/validation.js';
+import { requireDistinct, requireEmail, requireList, requireOneOf, requirePattern, requireText } from '../shared/validation.js';
 import type {
   CreateTenant,
   StartStripeConnect,
@@ -49,8 +49,10 @@ function createTenant(command: CreateTenant, state: TenantState): TenantEvent[] 
   requireText(name, 'name', 200);
   assertCurrencyCode(currency);
   requireTimeZone(timeZone);
+  // Left out of the event when not given, so tenants created without one record what they did before.
+  const admin = command.data.adminEmail === undefined ? {} : { adminEmail: requireEmail(command.data.adminEmail, 'adminEmail') };
   return [
-    { type: 'TenantCreated', data: { tenantId, slug, name, currency, timeZone } },
+    { type: 'TenantCreated', data: { tenantId, slug, name, currency, timeZone, ...admin } },
     { type: 'PaymentSettingsUpdated', data: { tenantId, ...defaultPaymentSettings } },
   ];
 }

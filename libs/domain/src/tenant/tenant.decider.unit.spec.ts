@@ -37,6 +37,20 @@ describe('CreateTenant', () => {
     });
   });
 
+  it("records the administrators' e-mail address when one is given", () => {
+    const withAdmin = { ...created.data, adminEmail: 'owner@sparkle.example' };
+    spec.given([]).when(command('CreateTenant', withAdmin)).then([{ type: 'TenantCreated', data: withAdmin }, defaults]);
+    expect(stateAfter(tenantDecider, [{ type: 'TenantCreated', data: withAdmin }])).toMatchObject({ adminEmail: 'owner@sparkle.example' });
+    expect(stateAfter(tenantDecider, [created])).toMatchObject({ adminEmail: null });
+  });
+
+  it('rejects an admin e-mail that is not an address', () => {
+    spec
+      .given([])
+      .when(command('CreateTenant', { ...created.data, adminEmail: 'owner at sparkle' }))
+      .thenRejects('VALIDATION_FAILED', { field: 'adminEmail' });
+  });
+
   it('rejects a second creation', () => {
     spec.given([created, defaults]).when(create).thenRejects('ALREADY_EXISTS');
   });

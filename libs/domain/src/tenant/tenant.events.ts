@@ -14,9 +14,10 @@ export type PaymentSettings = Readonly<{
 
 export type StripeAccountState = 'PENDING' | 'ACTIVE';
 
+/** `adminEmail` was added later and is absent when none was given (and in older events). */
 export type TenantCreated = Event<
   'TenantCreated',
-  { tenantId: string; slug: string; name: string; currency: string; timeZone: string }
+  { tenantId: string; slug: string; name: string; currency: string; timeZone: string; adminEmail?: string }
 >;
 
 export type PaymentSettingsUpdated = Event<'PaymentSettingsUpdated', { tenantId: string } & PaymentSettings>;

@@ -25,6 +25,8 @@ export type Tenant = Readonly<{
   name: string;
   currency: string;
   timeZone: string;
+  /** Where notices for the business's administrators go; null when none was given. */
+  adminEmail: string | null;
   settings: PaymentSettings;
   stripe: StripeConnection;
 }>;
@@ -43,7 +45,8 @@ export function evolveTenant(state: TenantState, event: TenantEvent): TenantStat
     invariant(state.status === 'NONE', 'a tenant is created once');
     const { tenantId, slug, name, currency, timeZone } = event.data;
     const stripe: StripeConnection = { state: 'NOT_CONNECTED' };
-    return { status: 'ACTIVE', tenantId, slug, name, currency, timeZone, settings: defaultPaymentSettings, stripe };
+    const adminEmail = event.data.adminEmail ?? null;
+    return { status: 'ACTIVE', tenantId, slug, name, currency, timeZone, adminEmail, settings: defaultPaymentSettings, stripe };
   }
   invariant(state.status === 'ACTIVE', `${event.type} before TenantCreated`);
   switch (event.type) {

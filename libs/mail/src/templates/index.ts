@@ -1,0 +1,11 @@
+export { DEFAULT_LOCALE, escapeHtml, formatInstant, formatMoney, formatServiceDate, oneLine } from './format.js';
+export type { TemplateMoney } from './format.js';
+export type { BookingLine, Presentation, RenderedEmail } from './layout.js';
+export { renderPaymentLinkEmail } from './payment-link.template.js';
+export type { PaymentLinkEmail } from './payment-link.template.js';
+export { renderCardRequestEmail } from './card-request.template.js';
+export type { CardRequestEmail } from './card-request.template.js';
+export { renderLinkPaidAdminEmail } from './link-paid-admin.template.js';
+export type { LinkPaidAdminEmail } from './link-paid-admin.template.js';
+export { renderReceiptEmail } from './receipt.template.js';
+export type { ReceiptEmail } from './receipt.template.js';
