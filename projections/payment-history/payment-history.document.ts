@@ -12,6 +12,19 @@ export type RefundStatus = 'REQUESTED' | 'REFUNDED' | 'FAILED';
 
 export type RefundEntry = { refundId: string; amount: Money; status: RefundStatus };
 
+/** OPEN until the processor reports the outcome; WON keeps the money, LOST gave it back. */
+export type DisputeStatus = 'OPEN' | 'WON' | 'LOST';
+
+export type DisputeEntry = {
+  disputeId: string;
+  amount: Money;
+  reason: string;
+  status: DisputeStatus;
+  evidenceDueBy: string | null;
+  openedAt: string;
+  closedAt: string | null;
+};
+
 export type PaymentHistoryDocument = {
   tenant: string;
   paymentId: string;
@@ -34,8 +47,10 @@ export type PaymentHistoryDocument = {
   declineCode: string | null;
   captureBefore: string | null;
   refunds: RefundEntry[];
-  /** A placeholder so the shape is stable before disputes are recorded. */
-  disputes: unknown[];
+  /** Every dispute of this payment, in the order they were opened. */
+  disputes: DisputeEntry[];
+  /** The most recently opened dispute's status, or null when the payment was never disputed. */
+  disputeStatus: DisputeStatus | null;
   createdAt: string;
   updatedAt: string;
   position: string;

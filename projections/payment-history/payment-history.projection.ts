@@ -9,7 +9,7 @@ import {
   type Projection,
 } from '../projection.js';
 import { type Fields, oneDocumentProjection, requireCurrency } from '../event-fields.js';
-import type { PaymentHistoryDocument, RefundEntry, RefundStatus } from './payment-history.document.js';
+import type { DisputeEntry, PaymentHistoryDocument, RefundEntry, RefundStatus } from './payment-history.document.js';
 
 const COLLECTION = 'payments';
 
@@ -24,6 +24,8 @@ const eventTypes = [
   'RefundRequested',
   'Refunded',
   'RefundFailed',
+  'DisputeOpened',
+  'DisputeClosed',
 ] as const;
 
 function allocationsOf(fields: Fields, currency: string): Allocation[] {
@@ -65,6 +67,7 @@ function opened(fields: Fields, event: ProjectedEvent): PaymentHistoryDocument {
     captureBefore: null,
     refunds: [],
     disputes: [],
+    disputeStatus: null,
     createdAt: event.occurredAt,
     updatedAt: event.occurredAt,
     position: event.position,
@@ -114,6 +117,30 @@ function refundChanged(doc: PaymentHistoryDocument, fields: Fields, status: Refu
   return { ...doc, refunds, refunded, status: fully ? 'REFUNDED' : 'PARTIALLY_REFUNDED' };
 }
 
+/**
+ * Disputes are listed beside refunds and never change `status` or `refunded`: a dispute is the
+ * bank's claim on the payment, not a refund the business made.
+ */
+function disputeChanged(doc: PaymentHistoryDocument, fields: Fields, event: ProjectedEvent): PaymentHistoryDocument {
+  const disputeId = fields.text('disputeId');
+  const amount = requireCurrency(fields, fields.money('amount'), doc.amount.currency, 'amount');
+  const existing = doc.disputes.find((dispute) => dispute.disputeId === disputeId);
+  let entry: DisputeEntry;
+  if (event.type === 'DisputeOpened') {
+    // A redelivered opening must not reset a dispute that has since closed.
+    if (existing) return doc;
+    const evidenceDueBy = fields.optionalText('evidenceDueBy');
+    entry = { disputeId, amount, reason: fields.text('reason'), status: 'OPEN', evidenceDueBy, openedAt: event.occurredAt, closedAt: null };
+  } else {
+    const open = existing ?? fields.fail(`dispute ${disputeId} closed before it opened`);
+    entry = { ...open, amount, status: fields.oneOf('outcome', ['WON', 'LOST'] as const), closedAt: event.occurredAt };
+  }
+  const disputes = existing
+    ? doc.disputes.map((dispute) => (dispute.disputeId === disputeId ? entry : dispute))
+    : [...doc.disputes, entry];
+  return { ...doc, disputes, disputeStatus: disputes[disputes.length - 1]!.status };
+}
+
 function evolvePayment(
   doc: PaymentHistoryDocument | null,
   fields: Fields,
@@ -152,6 +179,9 @@ function evolvePayment(
       return refundChanged(payment, fields, 'REFUNDED');
     case 'RefundFailed':
       return refundChanged(payment, fields, 'FAILED');
+    case 'DisputeOpened':
+    case 'DisputeClosed':
+      return disputeChanged(payment, fields, event);
     default:
       return fields.fail('not a payment event');
   }

@@ -86,6 +86,7 @@ describe('payment-history projection', () => {
       captureBefore: null,
       refunds: [],
       disputes: [],
+      disputeStatus: null,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',
       position: '0000000000000001',
@@ -181,9 +182,61 @@ describe('payment-history projection', () => {
     expect(paymentHistoryProjection.evolve({ get: () => once.get(`payments/${paymentId}`)! }, events[0]!)).toEqual([]);
   });
 
+  describe('disputes', () => {
+    const opened = (disputeId: string, amountMinor: number): Step => [
+      'DisputeOpened',
+      { paymentId, disputeId, amount: cad(amountMinor), reason: 'fraudulent', evidenceDueBy: '2026-01-20T23:59:59.000Z' },
+    ];
+    const closed = (disputeId: string, outcome: 'WON' | 'LOST', amountMinor: number): Step => [
+      'DisputeClosed',
+      { paymentId, disputeId, outcome, amount: cad(amountMinor) },
+    ];
+
+    it('shows an open dispute on the payment without touching its amounts or status', () => {
+      expect(paymentAfter([initiated('AUTOMATIC'), charged(10000), opened('dp_1', 10000)])).toMatchObject({
+        status: 'SUCCEEDED',
+        captured: cad(10000),
+        refunded: cad(0),
+        disputeStatus: 'OPEN',
+        disputes: [
+          {
+            disputeId: 'dp_1',
+            amount: cad(10000),
+            reason: 'fraudulent',
+            status: 'OPEN',
+            evidenceDueBy: '2026-01-20T23:59:59.000Z',
+            openedAt: '2026-01-01T00:02:00.000Z',
+            closedAt: null,
+          },
+        ],
+      });
+    });
+
+    it('shows how each dispute closed, and the latest one as the status', () => {
+      const steps = [initiated('AUTOMATIC'), charged(10000), opened('dp_1', 3000), closed('dp_1', 'WON', 3000), opened('dp_2', 7000), closed('dp_2', 'LOST', 7000)];
+      expect(paymentAfter(steps)).toMatchObject({
+        disputeStatus: 'LOST',
+        disputes: [
+          { disputeId: 'dp_1', status: 'WON', closedAt: '2026-01-01T00:03:00.000Z' },
+          { disputeId: 'dp_2', status: 'LOST', amount: cad(7000), closedAt: '2026-01-01T00:05:00.000Z' },
+        ],
+      });
+    });
+
+    it('changes nothing when a dispute event is applied twice', () => {
+      const events = history(initiated('AUTOMATIC'), charged(10000), opened('dp_1', 10000), closed('dp_1', 'LOST', 10000));
+      const once = replay(paymentHistoryProjection, events);
+      expect(replay(paymentHistoryProjection, [...events, events[2]!, events[3]!])).toEqual(once);
+    });
+
+    it('refuses a close without an opening, naming the dispute', () => {
+      expect(() => paymentAfter([initiated('AUTOMATIC'), charged(10000), closed('dp_9', 'WON', 1)])).toThrow(/dp_9 closed before it opened/);
+    });
+  });
+
   it('ignores event types it does not know', () => {
-    const [unknown] = history(['DisputeOpened', { paymentId }]);
-    expect(paymentHistoryProjection.eventTypes).not.toContain('DisputeOpened');
+    const [unknown] = history(['PaymentAnnotated', { paymentId }]);
+    expect(paymentHistoryProjection.eventTypes).not.toContain('PaymentAnnotated');
     expect(paymentHistoryProjection.evolve({ get: () => null }, unknown!)).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
 import type { Command } from '../shared/decider.js';
 import type { Money } from '../shared/money.js';
 import type { CardDisplay, CardPaymentMethod, OfflinePaymentMethod } from '../shared/payment-method.js';
-import type { Allocation, CaptureMode } from './payment.events.js';
+import type { Allocation, CaptureMode, DisputeOutcome } from './payment.events.js';
 
 /**
  * Records the intent of a card payment. `NEW_CARD` saves the card and `ONE_TIME_CARD` never
@@ -80,6 +80,21 @@ export type RecordRefundFailure = Command<
   { paymentId: string; refundId: string; failureCode: string }
 >;
 
+/** Translated from the processor's dispute webhook; the dispute id is the processor's. */
+export type RecordDisputeOpened = Command<
+  'RecordDisputeOpened',
+  { paymentId: string; disputeId: string; amount: Money; reason: string; evidenceDueBy?: string }
+>;
+
+/**
+ * Carries the dispute's reason too: the closing webhook may arrive before the opening one, and
+ * then the dispute is recorded as opened and closed in one decision.
+ */
+export type RecordDisputeClosed = Command<
+  'RecordDisputeClosed',
+  { paymentId: string; disputeId: string; outcome: DisputeOutcome; amount: Money; reason: string }
+>;
+
 export type PaymentCommand =
   | InitiatePayment
   | RecordAuthorization
@@ -90,4 +105,6 @@ export type PaymentCommand =
   | RecordOfflinePayment
   | RequestRefund
   | RecordRefund
-  | RecordRefundFailure;
+  | RecordRefundFailure
+  | RecordDisputeOpened
+  | RecordDisputeClosed;

@@ -7,6 +7,7 @@ import {
   recordCharge,
   recordChargeFailure,
 } from './payment-outcomes.js';
+import { recordDisputeClosed, recordDisputeOpened } from './payment-disputes.js';
 import { recordRefund, recordRefundFailure, requestRefund } from './payment-refunds.js';
 import type { PaymentCommand } from './payment.commands.js';
 import type { PaymentEvent } from './payment.events.js';
@@ -34,6 +35,10 @@ export function decidePayment(command: PaymentCommand, state: PaymentState): Pay
       return recordRefund(command, state);
     case 'RecordRefundFailure':
       return recordRefundFailure(command, state);
+    case 'RecordDisputeOpened':
+      return recordDisputeOpened(command, state);
+    case 'RecordDisputeClosed':
+      return recordDisputeClosed(command, state);
     default: {
       const _exhaustive: never = command;
       return unreachable(_exhaustive, 'payment command');

@@ -75,6 +75,25 @@ export type Refunded = Event<
 
 export type RefundFailed = Event<'RefundFailed', { paymentId: string; refundId: string; failureCode: string }>;
 
+export const disputeOutcomes = ['WON', 'LOST'] as const;
+/** How a dispute ended: the money stayed with the business (WON) or went back to the cardholder (LOST). */
+export type DisputeOutcome = (typeof disputeOutcomes)[number];
+
+/**
+ * The cardholder's bank disputed a card payment. The disputed amount is out of the business's
+ * reach until the dispute closes, so it no longer counts as refundable.
+ */
+export type DisputeOpened = Event<
+  'DisputeOpened',
+  { paymentId: string; disputeId: string; amount: Money; reason: string; evidenceDueBy?: string }
+>;
+
+/** A dispute's final outcome; a lost dispute keeps its amount out of what is refundable for good. */
+export type DisputeClosed = Event<
+  'DisputeClosed',
+  { paymentId: string; disputeId: string; outcome: DisputeOutcome; amount: Money }
+>;
+
 export type PaymentEvent =
   | PaymentInitiated
   | PaymentAuthorized
@@ -85,4 +104,6 @@ export type PaymentEvent =
   | CashCollected
   | RefundRequested
   | Refunded
-  | RefundFailed;
+  | RefundFailed
+  | DisputeOpened
+  | DisputeClosed;

@@ -4,6 +4,9 @@ import type { PaymentMethod } from '../shared/payment-method.js';
 import type {
   Allocation,
   CaptureMode,
+  DisputeClosed,
+  DisputeOpened,
+  DisputeOutcome,
   PaymentEvent,
   RefundFailed,
   Refunded,
@@ -16,6 +19,12 @@ export type PaymentRefund = Readonly<{
   status: 'REQUESTED' | 'REFUNDED' | 'FAILED';
   amountMinor: number;
   processorRefundId: string | null;
+}>;
+
+export type PaymentDispute = Readonly<{
+  status: 'OPEN' | DisputeOutcome;
+  amountMinor: number;
+  reason: string;
 }>;
 
 export type Payment = Readonly<{
@@ -40,6 +49,9 @@ export type Payment = Readonly<{
   /** Requested refunds without an outcome yet; they already count against what is refundable. */
   refundPending: Money;
   refunds: Readonly<Record<string, PaymentRefund>>;
+  /** Amounts under open or lost disputes: neither may be refunded as well. */
+  disputed: Money;
+  disputes: Readonly<Record<string, PaymentDispute>>;
 }>;
 
 export type PaymentState = Readonly<{ status: 'NONE' }> | Payment;
@@ -48,7 +60,9 @@ export const initialPaymentState: PaymentState = { status: 'NONE' };
 
 /** What a further refund may still return. */
 export function refundableAmount(payment: Payment): Money {
-  return subtractMoney(subtractMoney(payment.captured, payment.refunded), payment.refundPending);
+  const refundable = subtractMoney(subtractMoney(payment.captured, payment.refunded), payment.refundPending);
+  // A dispute is decided after money may have gone back already; what is refundable never goes below zero.
+  return money(Math.max(0, refundable.amountMinor - payment.disputed.amountMinor), refundable.currency);
 }
 
 /** What a capture may still take: the live hold, or nothing. */
@@ -70,6 +84,8 @@ function opened(event: Extract<PaymentEvent, { type: 'PaymentInitiated' | 'CashC
     refunded: zero,
     refundPending: zero,
     refunds: {},
+    disputed: zero,
+    disputes: {},
   };
   if (event.type === 'CashCollected') {
     const { method } = event.data;
@@ -139,6 +155,27 @@ function evolveRefund(payment: Payment, event: RefundRequested | Refunded | Refu
   }
 }
 
+/** Open and lost disputes hold their amount; a won dispute gives it back. */
+function heldMinor(dispute: PaymentDispute | undefined): number {
+  return dispute === undefined || dispute.status === 'WON' ? 0 : dispute.amountMinor;
+}
+
+function evolveDispute(payment: Payment, event: DisputeOpened | DisputeClosed): Payment {
+  const { disputeId } = event.data;
+  const previous = payment.disputes[disputeId];
+  const dispute: PaymentDispute =
+    event.type === 'DisputeOpened'
+      ? { status: 'OPEN', amountMinor: event.data.amount.amountMinor, reason: event.data.reason }
+      : { status: event.data.outcome, amountMinor: event.data.amount.amountMinor, reason: previous?.reason ?? '' };
+  invariant(event.type === 'DisputeOpened' || previous !== undefined, `dispute ${disputeId} closed before it opened`);
+  const disputedMinor = payment.disputed.amountMinor - heldMinor(previous) + heldMinor(dispute);
+  return {
+    ...payment,
+    disputes: { ...payment.disputes, [disputeId]: dispute },
+    disputed: money(disputedMinor, payment.amount.currency),
+  };
+}
+
 export function evolvePayment(state: PaymentState, event: PaymentEvent): PaymentState {
   if (event.type === 'PaymentInitiated' || event.type === 'CashCollected') {
     invariant(state.status === 'NONE', 'a payment is opened once');
@@ -167,6 +204,9 @@ export function evolvePayment(state: PaymentState, event: PaymentEvent): Payment
     case 'Refunded':
     case 'RefundFailed':
       return evolveRefund(state, event);
+    case 'DisputeOpened':
+    case 'DisputeClosed':
+      return evolveDispute(state, event);
     default: {
       const _exhaustive: never = event;
       return unreachable(_exhaustive, 'payment event');
