@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfiguration } from '@ledger/config';
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { createApi } from './bootstrap.js';
+import { demoBanner, ensureDemoTenant } from './demo-tenant.js';
 
 async function main(): Promise<void> {
   const config = loadConfiguration();
@@ -11,6 +12,8 @@ async function main(): Promise<void> {
   await app.listen(config.port);
   const where = config.eventStore.kind === 'sqlite' ? `embedded SQLite at ${config.eventStore.file}` : 'EventStoreDB';
   new Logger('Ledger').log(`Listening on ${config.publicUrl} (event store: ${where})`);
+  const demoKey = await ensureDemoTenant(app, config);
+  if (demoKey) console.log(demoBanner(config, demoKey));
 }
 
 main().catch((error: unknown) => {

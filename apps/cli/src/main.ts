@@ -8,6 +8,7 @@ import { ConfigurationError, loadConfiguration } from '@ledger/config';
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { auditVerify } from './audit.command.js';
 import { projectionsRebuild } from './projections.command.js';
+import { keysCreate, tenantsCreate } from './tenants.command.js';
 
 const program = new Command('ledger').description('Operate the payments ledger: audits, reports, projections, tenants and keys.');
 
@@ -28,6 +29,30 @@ projections
   .option('--all', 'rebuild every projection')
   .action(async (names: string[], options: { all?: boolean }) => {
     process.exitCode = await projectionsRebuild(loadConfiguration(), names, { all: options.all === true });
+  });
+
+const tenants = program.command('tenants').description('Businesses using the ledger.');
+tenants
+  .command('create')
+  .description('Create a tenant (a service business).')
+  .argument('<slug>', 'the tenant id used in keys and URLs, e.g. sparkle-cleaning')
+  .requiredOption('--name <name>', 'the business name customers see')
+  .requiredOption('--currency <code>', 'ISO 4217 currency, e.g. CAD')
+  .option('--time-zone <zone>', 'IANA time zone for reports, e.g. America/Toronto', 'UTC')
+  .option('--admin-email <address>', 'where admin notifications (payment link paid) are sent')
+  .action(async (slug: string, options: { name: string; currency: string; timeZone?: string; adminEmail?: string }) => {
+    process.exitCode = await tenantsCreate(loadConfiguration(), slug, options);
+  });
+
+const keys = program.command('keys').description('API keys for the GraphQL API.');
+keys
+  .command('create')
+  .description('Create an API key and print it (only the key, once) on stdout.')
+  .requiredOption('--tenant <slug>', 'the tenant the key belongs to')
+  .requiredOption('--role <role>', 'ADMIN, STAFF, AUDITOR or REPORTER')
+  .option('--label <label>', 'a note to tell keys apart, e.g. "front desk tablet"')
+  .action(async (options: { tenant: string; role: string; label?: string }) => {
+    process.exitCode = await keysCreate(loadConfiguration(), options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -41,3 +41,7 @@ export * from './projector/projector-host.js';
 export * from './projector/projection-registry.js';
 export * from './projector/rebuild.js';
 export * from './queries/receivables.js';
+export * from './api-keys/api-keys.js';
+export * from './pages/customer-pages.js';
+export * from './webhooks/index.js';
+export * from './notifications/index.js';

@@ -1,12 +1,14 @@
 /**
  * The write side as a Nest module: the command bus with every handler, the decision runner and
- * idempotency keys over the configured event store, and the configured payment gateway.
+ * idempotency keys over the configured event store, the configured payment gateway, and the
+ * configured mailer (MailModule) with the e-mails sent through it.
  */
 import { Global, Inject, Module } from '@nestjs/common';
 import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { Configuration } from '@ledger/config';
 import { EventStoreModule } from '@ledger/event-store';
+import { MailModule } from '@ledger/mail';
 import { PaymentGateway, createPaymentGateway } from '@ledger/payments';
 import { Clock, SystemClock } from './clock.port.js';
 import { CommandContexts } from './command-contexts.js';
@@ -20,8 +22,10 @@ import { processManagers } from './process-managers/process-manager-host.js';
 import { paymentLinkHandlers } from './commands/payment-link.handlers.js';
 import { customerHandlers } from './commands/customer.handlers.js';
 import { tenantHandlers } from './commands/tenant.handlers.js';
+import { ApiKeyAuthenticator, apiKeyHandlers } from './api-keys/api-keys.js';
 import { cardServices } from './cards/card-vault.js';
 import { DecisionRunner } from './decision-runner.js';
+import { notificationServices } from './notifications/index.js';
 import { IdempotencyGuard } from './idempotency.js';
 import { CardPayments } from './payments/card-payments.js';
 import { CustomerBookings, LogScanningCustomerBookings } from './payments/customer-bookings.port.js';
@@ -41,6 +45,7 @@ export const commandHandlers = [
   ...offlineHandlers,
   ...refundHandlers,
   ...paymentLinkHandlers,
+  ...apiKeyHandlers,
 ];
 
 export const applicationServices = [
@@ -52,6 +57,7 @@ export const applicationServices = [
   CardPayments,
   StepProbe,
   PaymentReconciler,
+  ApiKeyAuthenticator,
   ...cardServices,
   ...holdServices,
   ...holdExpiryServices,
@@ -66,15 +72,16 @@ export class LedgerApplicationModule implements OnApplicationShutdown {
   static forRoot(config: Configuration): DynamicModule {
     return {
       module: LedgerApplicationModule,
-      imports: [CqrsModule.forRoot(), EventStoreModule.forRoot(config)],
+      imports: [CqrsModule.forRoot(), EventStoreModule.forRoot(config), MailModule.forRoot(config)],
       providers: [
         { provide: Clock, useClass: SystemClock },
         { provide: PaymentGateway, useFactory: (clock: Clock) => createPaymentGateway(config, clock), inject: [Clock] },
         { provide: CustomerBookings, useClass: LogScanningCustomerBookings },
         ...applicationServices,
+        ...notificationServices,
         ...commandHandlers,
       ],
-      exports: [Clock, PaymentGateway, CustomerBookings, ...applicationServices],
+      exports: [Clock, PaymentGateway, CustomerBookings, ...applicationServices, ...notificationServices],
     };
   }
 

@@ -53,9 +53,9 @@ export type * from './booking/booking.commands.js';
 
 export { paymentDecider, decidePayment } from './payment/payment.decider.js';
 export { capturableAmount, evolvePayment, initialPaymentState, refundableAmount } from './payment/payment.state.js';
-export type { Payment, PaymentRefund, PaymentState, PaymentStatus } from './payment/payment.state.js';
+export type { Payment, PaymentDispute, PaymentRefund, PaymentState, PaymentStatus } from './payment/payment.state.js';
 export { allocateInOrder } from './payment/payment-allocations.js';
-export { captureModes } from './payment/payment.events.js';
+export { captureModes, disputeOutcomes } from './payment/payment.events.js';
 export type * from './payment/payment.events.js';
 export type * from './payment/payment.commands.js';
 
@@ -65,3 +65,6 @@ export type { PaymentLink, PaymentLinkState, PaymentLinkStatus } from './payment
 export type * from './payment-link/payment-link.events.js';
 export type * from './payment-link/payment-link.commands.js';
 export * from './notification/index.js';
+
+export { apiKeyDecider, apiKeyRoles, apiKeyStreamName, decideApiKey, evolveApiKey, initialApiKeyState } from './api-key/api-key.decider.js';
+export type { ApiKey, ApiKeyCommand, ApiKeyEvent, ApiKeyRole, ApiKeyState } from './api-key/api-key.decider.js';

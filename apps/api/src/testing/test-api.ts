@@ -27,7 +27,13 @@ export async function startTestApi(env: Record<string, string | undefined> = {})
     // Links in e-mails and pages carry the public URL, so the port is chosen before the app starts.
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const config = loadConfiguration({ NODE_ENV: 'test', PUBLIC_URL: url, ...env, PORT: String(port), DATA_DIR: dataDir });
+    const config = loadConfiguration({
+      NODE_ENV: 'test',
+      PUBLIC_URL: url,
+      ...env,
+      PORT: String(port),
+      DATA_DIR: dataDir,
+    });
     const app = await createApi(config, { logger: false });
     await app.listen(port, '127.0.0.1');
     return {

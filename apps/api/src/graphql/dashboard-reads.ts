@@ -1,0 +1,260 @@
+/**
+ * What the dashboard reads, always within the caller's tenant: documents from the read models
+ * (through the collection the projector serves now, so a rebuild switches without a restart),
+ * and the log itself for auditors. A document of another tenant reads as absent, exactly like a
+ * missing one, so ids cannot be probed across tenants.
+ */
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '@ledger/domain';
+import { EventStore } from '@ledger/event-store';
+import type { Position, RecordedEvent } from '@ledger/event-store';
+import { ProjectorHost, receivables } from '@ledger/application';
+import type { Receivables as AgedReceivables } from '@ledger/application';
+import type {
+  BookingBalanceDocument,
+  CollectionsDailyDocument,
+  CustomerProfileDocument,
+  PaymentHistoryDocument,
+  PaymentLinkDocument,
+} from '@ledger/projections';
+import { ReadStore, encodeCursor } from '@ledger/read-store';
+import type { FindQuery, WhereValue } from '@ledger/read-store';
+import { DEFAULT_PAGE_SIZE, connectionOf } from './common/pagination.js';
+import type { ConnectionShape, Edge } from './common/pagination.js';
+
+type Tenanted = { tenant: string };
+
+/** Where each read model lives: projection name and collection. */
+const SOURCES = {
+  bookings: ['booking-balance', 'bookings', 'bookingId'],
+  payments: ['payment-history', 'payments', 'paymentId'],
+  customers: ['customer-profile', 'customers', 'customerId'],
+  links: ['payment-links', 'payment_links', 'linkId'],
+  collections: ['collections-report', 'collections_daily', 'day'],
+} as const;
+type Source = keyof typeof SOURCES;
+
+/** Indexes the dashboard's filters rely on, created once per collection generation. */
+const INDEXES: Record<Source, string[][]> = {
+  bookings: [
+    ['tenant', 'serviceDate'],
+    ['tenant', 'customerId', 'serviceDate'],
+    ['tenant', 'paymentStatus', 'serviceDate'],
+  ],
+  payments: [
+    ['tenant', 'createdAt'],
+    ['tenant', 'customerId', 'createdAt'],
+    ['tenant', 'method', 'createdAt'],
+    ['tenant', 'status', 'createdAt'],
+  ],
+  customers: [['tenant', 'createdAt']],
+  links: [['tenant', 'createdAt']],
+  collections: [['tenant', 'day']],
+};
+
+export interface ListRequest {
+  readonly where?: Record<string, WhereValue | undefined>;
+  readonly range?: { field: string; gte?: string; lt?: string };
+  readonly orderBy: { field: string; direction: 'asc' | 'desc' };
+  readonly first?: number;
+  readonly after?: string;
+}
+
+@Injectable()
+export class DashboardReads {
+  private readonly indexed = new Set<string>();
+
+  constructor(
+    @Inject(ReadStore) private readonly reads: ReadStore,
+    @Inject(ProjectorHost) private readonly host: ProjectorHost,
+    @Inject(EventStore) private readonly events: EventStore,
+  ) {}
+
+  private async collection(source: Source): Promise<string> {
+    const [projection, collection] = SOURCES[source];
+    const name = this.host.collectionFor(projection, collection);
+    if (!this.indexed.has(name)) {
+      for (const fields of INDEXES[source]) await this.reads.ensureIndex(name, fields);
+      this.indexed.add(name);
+    }
+    return name;
+  }
+
+  async one<D extends Tenanted>(source: Source, tenant: string, id: string): Promise<D | undefined> {
+    const doc = await this.reads.get<D>(await this.collection(source), id);
+    return doc && doc.tenant === tenant ? doc : undefined;
+  }
+
+  async require<D extends Tenanted>(source: Source, tenant: string, id: string, what: string): Promise<D> {
+    const doc = await this.one<D>(source, tenant, id);
+    if (!doc)
+      throw new DomainError('NOT_FOUND', `${what} ${id} does not exist`, {
+        id,
+      });
+    return doc;
+  }
+
+  /** In the order asked for; ids of other tenants or unknown ids are left out. */
+  async many<D extends Tenanted>(source: Source, tenant: string, ids: readonly string[]): Promise<D[]> {
+    if (ids.length === 0) return [];
+    const found = await this.reads.getMany<D>(await this.collection(source), ids);
+    return ids.flatMap((id) => {
+      const doc = found.get(id);
+      return doc && doc.tenant === tenant ? [doc] : [];
+    });
+  }
+
+  async list<D extends Tenanted>(source: Source, tenant: string, request: ListRequest): Promise<ConnectionShape<D>> {
+    const where = Object.fromEntries(Object.entries({ ...request.where, tenant }).filter(([, value]) => value !== undefined)) as Record<string, WhereValue>;
+    const query: FindQuery = {
+      where,
+      ...(request.range ? { range: request.range } : {}),
+      orderBy: request.orderBy,
+      first: request.first ?? DEFAULT_PAGE_SIZE,
+      ...(request.after ? { after: request.after } : {}),
+    };
+    const page = await this.reads.find<D>(await this.collection(source), query);
+    const keyField = SOURCES[source][2];
+    const edges: Edge<D>[] = page.items.map((node) => {
+      const record = node as unknown as Record<string, unknown>;
+      return {
+        node,
+        cursor: encodeCursor(query, record[request.orderBy.field], String(record[keyField])),
+      };
+    });
+    return connectionOf(edges, page.hasNextPage, request.after);
+  }
+
+  booking(tenant: string, id: string) {
+    return this.require<BookingBalanceDocument>('bookings', tenant, id, 'Booking');
+  }
+
+  payment(tenant: string, id: string) {
+    return this.require<PaymentHistoryDocument>('payments', tenant, id, 'Payment');
+  }
+
+  customer(tenant: string, id: string) {
+    return this.require<CustomerProfileDocument>('customers', tenant, id, 'Customer');
+  }
+
+  link(tenant: string, id: string) {
+    return this.one<PaymentLinkDocument>('links', tenant, id);
+  }
+
+  /**
+   * The customer holding a card. Cards are addressed by id alone in the API, and the profile
+   * documents list them, so the tenant's customers are scanned; a dedicated card index is the
+   * next step when tenants have tens of thousands of customers.
+   */
+  async cardOwner(tenant: string, cardId: string): Promise<string | undefined> {
+    for (let after: string | undefined; ;) {
+      const page = await this.list<CustomerProfileDocument>('customers', tenant, {
+        orderBy: { field: 'createdAt', direction: 'asc' },
+        first: 1000,
+        ...(after ? { after } : {}),
+      });
+      const owner = page.edges.find((edge) => edge.node.cards.some((card) => card.cardId === cardId));
+      if (owner) return owner.node.customerId;
+      if (!page.pageInfo.hasNextPage) return undefined;
+      after = page.pageInfo.endCursor ?? undefined;
+    }
+  }
+
+  /** Every open booking of one customer (to sum the balance), in pages of the store's maximum. */
+  async customerBookings(tenant: string, customerId: string): Promise<BookingBalanceDocument[]> {
+    const all: BookingBalanceDocument[] = [];
+    for (let after: string | undefined; ;) {
+      const page = await this.list<BookingBalanceDocument>('bookings', tenant, {
+        where: { customerId },
+        orderBy: { field: 'serviceDate', direction: 'asc' },
+        first: 1000,
+        ...(after ? { after } : {}),
+      });
+      all.push(...page.edges.map((edge) => edge.node));
+      if (!page.pageInfo.hasNextPage) return all;
+      after = page.pageInfo.endCursor ?? undefined;
+    }
+  }
+
+  /** Days of the collections report between two calendar dates (inclusive). */
+  async collectionDays(tenant: string, from: string, to: string): Promise<CollectionsDailyDocument[]> {
+    const name = await this.collection('collections');
+    const rows: CollectionsDailyDocument[] = [];
+    const upper = nextDay(to);
+    for (let after: string | undefined; ;) {
+      const page = await this.reads.find<CollectionsDailyDocument>(name, {
+        where: { tenant },
+        range: { field: 'day', gte: from, lt: upper },
+        orderBy: { field: 'day', direction: 'asc' },
+        first: 1000,
+        ...(after ? { after } : {}),
+      });
+      rows.push(...page.items);
+      if (!page.hasNextPage) return rows;
+      after = page.endCursor;
+    }
+  }
+
+  async receivables(tenant: string, asOf: string): Promise<AgedReceivables> {
+    return receivables(this.reads, await this.collection('bookings'), tenant, asOf);
+  }
+
+  /**
+   * A page of the log as recorded, for auditors: one stream's events, or the whole log's events
+   * of this tenant. The log is shared by all tenants, so a page scans at most `scanLimit` events
+   * and reports where it stopped; the next page continues from there.
+   */
+  async auditTrail(
+    tenant: string,
+    options: { stream?: string; afterPosition?: string; first: number },
+  ): Promise<{
+    events: RecordedEvent[];
+    endPosition: string | null;
+    hasMore: boolean;
+  }> {
+    if (options.stream) return this.streamTrail(tenant, options.stream, options);
+    const scanLimit = 5_000;
+    const scanned = await this.events.readAll({
+      raw: true,
+      maxCount: scanLimit,
+      ...(options.afterPosition ? { after: options.afterPosition as Position } : {}),
+    });
+    const events: RecordedEvent[] = [];
+    let endPosition: string | null = options.afterPosition ?? null;
+    for (const event of scanned) {
+      if (events.length === options.first) return { events, endPosition, hasMore: true };
+      endPosition = event.position;
+      if (event.metadata.tenant === tenant) events.push(event);
+    }
+    return { events, endPosition, hasMore: scanned.length === scanLimit };
+  }
+
+  private async streamTrail(tenant: string, stream: string, options: { afterPosition?: string; first: number }) {
+    const recorded = await this.events.readStream(stream, { raw: true });
+    if (recorded.length > 0 && recorded[0]!.metadata.tenant !== tenant) return { events: [], endPosition: null, hasMore: false };
+    const after = recorded.filter((event) => options.afterPosition === undefined || event.position > options.afterPosition);
+    const events = after.slice(0, options.first);
+    return {
+      events,
+      endPosition: events[events.length - 1]?.position ?? options.afterPosition ?? null,
+      hasMore: after.length > events.length,
+    };
+  }
+
+  /** Read your own writes: wait (briefly) until the read models include everything recorded so far. */
+  async caughtUp(timeoutMs = 3_000): Promise<void> {
+    const head = await this.events.headPosition();
+    if (head === undefined) return;
+    try {
+      await this.host.caughtUpTo(head, timeoutMs);
+    } catch {
+      // A slow projector must not fail a mutation that succeeded; the answer may then lag a little.
+    }
+  }
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,80 @@
+/**
+ * The dashboard API: GraphQL, code first, on Apollo Server 5. Keys are checked when the context
+ * is built, inputs validated by class-validator, errors given stable codes, and requests limited
+ * in depth, cost, size and rate. Introspection, the IDE and stack traces exist only outside
+ * production.
+ */
+import { Module, ValidationPipe } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import { ApolloDriver } from '@nestjs/apollo';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { Request } from 'express';
+import type { GraphQLSchema } from 'graphql';
+import type { Configuration } from '@ledger/config';
+import { ApiKeyAuthenticator } from '@ledger/application';
+import { authenticatedContext } from './common/auth.js';
+import { formatGraphQLError, validationFailed } from './common/errors.js';
+import { costLimitPlugin, depthRule } from './common/limits.js';
+import { IdeAssetsController, offlineIdePlugin } from './common/ide.js';
+import { SafeInt } from './common/scalars.js';
+import { RateLimits, rateLimitPlugin } from './common/rate-limit.js';
+import { CustomerUrls } from './customer-urls.js';
+import { DashboardReads } from './dashboard-reads.js';
+import { CONFIGURATION } from './graphql.tokens.js';
+import { BookingResolver } from './resolvers/booking.resolver.js';
+import { CustomerResolver } from './resolvers/customer.resolver.js';
+import { PaymentLinkResolver } from './resolvers/payment-link.resolver.js';
+import { PaymentResolver } from './resolvers/payment.resolver.js';
+import { ReportResolver } from './resolvers/report.resolver.js';
+import { SettingsResolver } from './resolvers/settings.resolver.js';
+
+export const resolvers = [BookingResolver, CustomerResolver, PaymentResolver, PaymentLinkResolver, SettingsResolver, ReportResolver];
+
+@Module({})
+export class GraphQLApiModule {
+  static forRoot(config: Configuration): DynamicModule {
+    const production = config.environment === 'production';
+    let schema: GraphQLSchema | undefined;
+    return {
+      module: GraphQLApiModule,
+      imports: [
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [ApiKeyAuthenticator, GraphQLSchemaHost],
+          useFactory: (keys: ApiKeyAuthenticator, host: GraphQLSchemaHost) => ({
+            autoSchemaFile: true,
+            sortSchema: true,
+            path: '/graphql',
+            resolvers: { SafeInt },
+            introspection: !production,
+            includeStacktraceInErrorResponses: false,
+            graphiql: false,
+            allowBatchedHttpRequests: false,
+            validationRules: [depthRule()],
+            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits())],
+            context: ({ req }: { req: Request }) => authenticatedContext(req, keys),
+            formatError: formatGraphQLError,
+          }),
+        }),
+      ],
+      controllers: production ? [] : [IdeAssetsController],
+      providers: [
+        { provide: CONFIGURATION, useValue: config },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidUnknownValues: false,
+            exceptionFactory: validationFailed,
+            transform: false,
+          }),
+        },
+        DashboardReads,
+        CustomerUrls,
+        ...resolvers,
+      ],
+    };
+  }
+}

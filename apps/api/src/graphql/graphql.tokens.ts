@@ -1,0 +1,2 @@
+/** Injection tokens of the API layer. */
+export const CONFIGURATION = Symbol('Configuration');

@@ -1,0 +1,160 @@
+/** Reports for owners and reporting jobs, and the event log for auditors. */
+import { UseGuards } from '@nestjs/common';
+import { Args, Int, Query, Resolver } from '@nestjs/graphql';
+import { LedgerReader } from '@ledger/application';
+import type { Principal } from '@ledger/application';
+import { DomainError } from '@ledger/domain';
+import type { CollectionsDailyDocument, CustomerProfileDocument } from '@ledger/projections';
+import { CurrentPrincipal, REPORT_READERS, Roles, RolesGuard } from '../common/auth.js';
+import { DashboardReads } from '../dashboard-reads.js';
+import { PaymentMethod, ReportGrouping } from '../types/enums.js';
+import { AuditTrail, CollectionsReport, CollectionsRow, Receivables } from '../types/ledger.types.js';
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_REPORT_DAYS = 366 * 5;
+
+function requireDay(value: string, field: string): string {
+  if (!DAY.test(value) || Number.isNaN(Date.parse(value))) throw new DomainError('VALIDATION_FAILED', `${field} must be a date (YYYY-MM-DD)`, { field });
+  return value;
+}
+
+/** Sums day rows into the rows of the grouping asked for; no grouping gives one row. */
+export function groupCollections(days: readonly CollectionsDailyDocument[], groupBy: readonly ReportGrouping[], currency: string): CollectionsRow[] {
+  const byDay = groupBy.includes(ReportGrouping.DAY);
+  const byMethod = groupBy.includes(ReportGrouping.METHOD);
+  const rows = new Map<string, CollectionsRow>();
+  for (const day of days) {
+    const key = `${byDay ? day.day : ''}|${byMethod ? day.method : ''}`;
+    const row = rows.get(key) ?? emptyRow(byDay ? day.day : null, byMethod ? (day.method as PaymentMethod) : null, currency);
+    rows.set(key, addTo(row, day.count, day.collected, day.refunded));
+  }
+  return [...rows.values()].sort((a, b) => `${a.day ?? ''}${a.method ?? ''}`.localeCompare(`${b.day ?? ''}${b.method ?? ''}`));
+}
+
+function emptyRow(day: string | null, method: PaymentMethod | null, currency: string): CollectionsRow {
+  const zero = { amountMinor: 0, currency };
+  return { day, method, count: 0, collected: zero, refunded: zero, net: zero };
+}
+
+function addTo(row: CollectionsRow, count: number, collected: number, refunded: number): CollectionsRow {
+  const currency = row.collected.currency;
+  const c = row.collected.amountMinor + collected;
+  const r = row.refunded.amountMinor + refunded;
+  return {
+    ...row,
+    count: row.count + count,
+    collected: { amountMinor: c, currency },
+    refunded: { amountMinor: r, currency },
+    net: { amountMinor: c - r, currency },
+  };
+}
+
+@Resolver()
+@UseGuards(RolesGuard)
+export class ReportResolver {
+  constructor(
+    private readonly reads: DashboardReads,
+    private readonly ledger: LedgerReader,
+  ) {}
+
+  @Query(() => CollectionsReport, {
+    description: "Money collected and refunded per day (in the business's time zone) and method, with totals.",
+  })
+  @Roles(...REPORT_READERS)
+  async collectionsReport(
+    @CurrentPrincipal() principal: Principal,
+    @Args('from', { description: 'First day, YYYY-MM-DD.' }) from: string,
+    @Args('to', { description: 'Last day (inclusive), YYYY-MM-DD.' })
+    to: string,
+    @Args('groupBy', {
+      type: () => [ReportGrouping],
+      defaultValue: [ReportGrouping.DAY, ReportGrouping.METHOD],
+    })
+    groupBy: ReportGrouping[],
+  ): Promise<CollectionsReport> {
+    requireDay(from, 'from');
+    requireDay(to, 'to');
+    if (to < from)
+      throw new DomainError('VALIDATION_FAILED', 'to must not be before from', {
+        from,
+        to,
+      });
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > MAX_REPORT_DAYS)
+      throw new DomainError('VALIDATION_FAILED', 'a report covers at most five years', { from, to });
+    const [days, tenant] = await Promise.all([this.reads.collectionDays(principal.tenant, from, to), this.ledger.tenant(principal.tenant)]);
+    const rows = groupCollections(days, groupBy, tenant.currency);
+    const totals = groupCollections(days, [], tenant.currency)[0] ?? emptyRow(null, null, tenant.currency);
+    return { from, to, rows, totals };
+  }
+
+  @Query(() => Receivables, {
+    description: 'Outstanding balances by customer, aged by days past the service date.',
+  })
+  @Roles(...REPORT_READERS)
+  async receivables(
+    @CurrentPrincipal() principal: Principal,
+    @Args('asOf', {
+      nullable: true,
+      description: 'YYYY-MM-DD; default today (UTC).',
+    })
+    asOf?: string,
+  ): Promise<Receivables> {
+    const day = asOf === undefined ? new Date().toISOString().slice(0, 10) : requireDay(asOf, 'asOf');
+    const [aged, tenant] = await Promise.all([this.reads.receivables(principal.tenant, day), this.ledger.tenant(principal.tenant)]);
+    const customers = await this.reads.many<CustomerProfileDocument>(
+      'customers',
+      principal.tenant,
+      aged.rows.map((row) => row.customerId),
+    );
+    const names = new Map(customers.map((customer) => [customer.customerId, customer.name]));
+    return {
+      asOf: aged.asOf,
+      currency: tenant.currency,
+      rows: aged.rows.map((row) => ({
+        customerId: row.customerId,
+        customerName: names.get(row.customerId) ?? null,
+        currency: row.currency,
+        outstanding: {
+          amountMinor: row.outstandingMinor,
+          currency: row.currency,
+        },
+        buckets: { ...row.buckets, outstandingMinor: row.outstandingMinor },
+      })),
+      totals: aged.totals,
+    };
+  }
+
+  @Query(() => AuditTrail, {
+    description: "The event log as recorded, this business's events only: one stream, or the whole log in order.",
+  })
+  @Roles('ADMIN', 'AUDITOR')
+  async auditTrail(
+    @CurrentPrincipal() principal: Principal,
+    @Args('stream', { nullable: true }) stream?: string,
+    @Args('afterPosition', { nullable: true }) afterPosition?: string,
+    @Args('first', { type: () => Int, defaultValue: 100 }) first = 100,
+  ): Promise<AuditTrail> {
+    if (!Number.isInteger(first) || first < 1 || first > 1000) throw new DomainError('VALIDATION_FAILED', 'first must be between 1 and 1000', { first });
+    if (afterPosition !== undefined && (afterPosition.length === 0 || afterPosition.length > 100))
+      throw new DomainError('VALIDATION_FAILED', 'afterPosition must be a position from an earlier page', { afterPosition });
+    const page = await this.reads.auditTrail(principal.tenant, {
+      ...(stream ? { stream } : {}),
+      ...(afterPosition ? { afterPosition } : {}),
+      first,
+    });
+    return {
+      events: page.events.map((event) => ({
+        position: event.position,
+        stream: event.streamName,
+        revision: event.revision,
+        eventId: event.id,
+        type: event.type,
+        recordedAt: event.recordedAt.toISOString(),
+        data: JSON.stringify(event.data),
+        metadata: JSON.stringify(event.metadata),
+      })),
+      endPosition: page.endPosition,
+      hasMore: page.hasMore,
+    };
+  }
+}
