@@ -9,13 +9,14 @@ import { PagesModule } from './pages/pages.module.js';
 import { ReadSideModule } from './read-side.module.js';
 import { WebhooksModule } from './webhooks/webhooks.module.js';
 import { GraphQLApiModule } from './graphql/graphql-api.module.js';
+import { ObservabilityModule } from './observability/observability.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: Configuration): DynamicModule {
     return {
       module: AppModule,
-      imports: [LedgerApplicationModule.forRoot(config), ReadSideModule.forRoot(config), GraphQLApiModule.forRoot(config), PagesModule.forRoot(config), WebhooksModule.forRoot(config)],
+      imports: [LedgerApplicationModule.forRoot(config), ReadSideModule.forRoot(config), ObservabilityModule, GraphQLApiModule.forRoot(config), PagesModule.forRoot(config), WebhooksModule.forRoot(config)],
       controllers: [HealthController],
       // Only the API process reacts to events in embedded mode: automation and notifications.
       providers: [PeriodicJobs, ...processManagerHosting],

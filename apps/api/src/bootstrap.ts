@@ -4,10 +4,12 @@
  * limit, and shutdown hooks that let in-flight work finish.
  */
 import { NestFactory } from '@nestjs/core';
+import { ConsoleLogger } from '@nestjs/common';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Configuration } from '@ledger/config';
 import { AppModule } from './app.module.js';
+import { requestLogging } from './observability/request-logging.js';
 
 /** Larger bodies are refused before parsing: no GraphQL request or Stripe event comes close. */
 export const REQUEST_BODY_LIMIT = '256kb';
@@ -22,10 +24,13 @@ export async function createApi(config: Configuration, options: ApiOptions = {})
     rawBody: true,
     bodyParser: true,
     abortOnError: false,
-    ...(options.logger === undefined ? {} : { logger: options.logger }),
+    // Production logs are JSON lines like the request logs, for the log pipeline to parse.
+    ...(options.logger === undefined ? (config.environment === 'production' ? { logger: new ConsoleLogger({ json: true }) } : {}) : { logger: options.logger }),
   });
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT, extended: false });
+  // Request logs go to stdout as JSON lines; tests pass logger: false and get none.
+  if (options.logger !== false) app.use(requestLogging({ level: process.env.LOG_LEVEL ?? 'info' }));
   app.enableShutdownHooks();
   return app;
 }

@@ -21,6 +21,7 @@ import { IdeAssetsController, offlineIdePlugin } from './common/ide.js';
 import { SafeInt } from './common/scalars.js';
 import { RateLimits, rateLimitPlugin } from './common/rate-limit.js';
 import { CustomerUrls } from './customer-urls.js';
+import { LedgerMetrics, operationMetricsPlugin } from '../observability/metrics.js';
 import { DashboardReads } from './dashboard-reads.js';
 import { CONFIGURATION } from './graphql.tokens.js';
 import { BookingResolver } from './resolvers/booking.resolver.js';
@@ -42,8 +43,8 @@ export class GraphQLApiModule {
       imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [ApiKeyAuthenticator, GraphQLSchemaHost],
-          useFactory: (keys: ApiKeyAuthenticator, host: GraphQLSchemaHost) => ({
+          inject: [ApiKeyAuthenticator, GraphQLSchemaHost, LedgerMetrics],
+          useFactory: (keys: ApiKeyAuthenticator, host: GraphQLSchemaHost, metrics: LedgerMetrics) => ({
             autoSchemaFile: true,
             sortSchema: true,
             path: '/graphql',
@@ -53,7 +54,7 @@ export class GraphQLApiModule {
             graphiql: false,
             allowBatchedHttpRequests: false,
             validationRules: [depthRule()],
-            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits())],
+            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits()), operationMetricsPlugin(metrics)],
             context: ({ req }: { req: Request }) => authenticatedContext(req, keys),
             formatError: formatGraphQLError,
           }),

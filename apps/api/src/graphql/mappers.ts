@@ -59,6 +59,9 @@ export function paymentOf(doc: PaymentHistoryDocument): Payment {
       amount: refund.amount,
       status: refund.status,
     })),
+    // Documents written before disputes were recorded lack both fields.
+    disputes: (doc.disputes ?? []).map((dispute) => ({ id: dispute.disputeId, amount: dispute.amount, status: dispute.status, reason: dispute.reason ?? null })),
+    disputeStatus: doc.disputeStatus ?? null,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
   };

@@ -39,6 +39,14 @@ export class Refund {
   @Field({ description: 'REQUESTED, REFUNDED or FAILED' }) status!: string;
 }
 
+@ObjectType({ description: 'A chargeback the cardholder opened with their bank.' })
+export class Dispute {
+  @Field(() => ID) id!: string;
+  @Field(() => Money) amount!: Money;
+  @Field({ description: 'OPEN, WON or LOST' }) status!: string;
+  @Field(() => String, { nullable: true }) reason!: string | null;
+}
+
 @ObjectType({ description: "A payment's share of one booking." })
 export class Allocation {
   @Field(() => ID) bookingId!: string;
@@ -68,6 +76,8 @@ export class Payment {
   })
   captureBefore!: string | null;
   @Field(() => [Refund]) refunds!: Refund[];
+  @Field(() => [Dispute]) disputes!: Dispute[];
+  @Field(() => String, { nullable: true, description: 'The latest dispute: OPEN, WON or LOST; null if never disputed.' }) disputeStatus!: string | null;
   @Field() createdAt!: string;
   @Field() updatedAt!: string;
 }

@@ -1,0 +1,138 @@
+/**
+ * Prometheus metrics at GET /metrics: HTTP requests by route and status, GraphQL operations by
+ * name and outcome (the error code, so declines and conflicts can be graphed), and each
+ * projection's health and lag: the age of the oldest event it has not applied yet.
+ */
+import { Controller, Get, Header, Inject, Injectable } from '@nestjs/common';
+import type { NestMiddleware, OnModuleInit } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ProjectorHost } from '@ledger/application';
+import { EventStore } from '@ledger/event-store';
+import type { Position } from '@ledger/event-store';
+
+/** Route labels never carry ids or secrets (pay and card tokens are bearer secrets). */
+export function routeLabel(req: Request): string {
+  // Middleware may see a path relative to its mount point; the original URL is the whole path.
+  const path = (req.originalUrl || req.url).split('?')[0]!;
+  if (path.startsWith('/pay/')) return path.endsWith('/done') ? '/pay/:token/done' : '/pay/:token';
+  if (path.startsWith('/card/')) return path.endsWith('/done') ? '/card/:token/done' : '/card/:token';
+  const known = ['/graphql', '/webhooks/stripe', '/health/live', '/health/ready', '/metrics'];
+  if (known.includes(path)) return path;
+  if (path.startsWith('/graphql-ide/') || path.startsWith('/assets/') || path.startsWith('/pages/')) return 'static';
+  return 'other';
+}
+
+@Injectable()
+export class LedgerMetrics implements OnModuleInit {
+  readonly registry = new Registry();
+  readonly httpRequests = new Counter({ name: 'ledger_http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  readonly httpDuration = new Histogram({
+    name: 'ledger_http_request_duration_seconds',
+    help: 'HTTP request duration by route',
+    labelNames: ['route'],
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+  readonly operations = new Counter({
+    name: 'ledger_graphql_operations_total',
+    help: 'GraphQL operations (top-level fields) by type, name and outcome (ok or the error code)',
+    labelNames: ['type', 'name', 'outcome'],
+    registers: [this.registry],
+  });
+
+  constructor(
+    @Inject(ProjectorHost) private readonly projector: ProjectorHost,
+    @Inject(EventStore) private readonly events: EventStore,
+  ) {}
+
+  onModuleInit(): void {
+    collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
+    const applied = new Gauge({ name: 'ledger_projection_events_applied', help: 'Events applied since start', labelNames: ['projection'], registers: [] });
+    const skipped = new Gauge({ name: 'ledger_projection_events_skipped', help: 'Events of unknown types skipped since start', labelNames: ['projection'], registers: [] });
+    const events = this.events;
+    const projector = this.projector;
+    // Registered first, so its collect (which fills the two gauges above) runs before they are read.
+    new Gauge({
+      name: 'ledger_projection_up',
+      help: '1 while the projection runs, 0 once it stopped on an error',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      collect() {
+        for (const status of projector.status()) {
+          this.set({ projection: status.name }, status.failure ? 0 : 1);
+          applied.set({ projection: status.name }, status.applied);
+          skipped.set({ projection: status.name }, status.skipped);
+        }
+      },
+    });
+    this.registry.registerMetric(applied);
+    this.registry.registerMetric(skipped);
+    new Gauge({
+      name: 'ledger_projection_lag_seconds',
+      help: 'Age of the oldest event the projection has not applied yet (0 when caught up)',
+      labelNames: ['projection'],
+      registers: [this.registry],
+      async collect() {
+        const now = Date.now();
+        for (const status of projector.status()) {
+          const [next] = await events.readAll({ maxCount: 1, raw: true, ...(status.position ? { after: status.position } : {}) });
+          this.set({ projection: status.name }, next ? Math.max(0, (now - next.recordedAt.getTime()) / 1000) : 0);
+        }
+      },
+    });
+  }
+}
+
+/** Counts each top-level GraphQL field (an operation like chargeBooking) with its outcome. */
+export function operationMetricsPlugin(metrics: LedgerMetrics): ApolloServerPlugin {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        executionDidStart: () =>
+          Promise.resolve({
+            willResolveField({ info }) {
+              if (info.path.prev !== undefined) return undefined;
+              const type = info.parentType.name === 'Mutation' ? 'mutation' : 'query';
+              return (error: unknown) => {
+                const code = error === null || error === undefined ? 'ok' : outcomeCode(error);
+                metrics.operations.inc({ type, name: info.fieldName, outcome: code });
+              };
+            },
+          }),
+      }),
+  };
+}
+
+function outcomeCode(error: unknown): string {
+  const code = (error as { code?: unknown; extensions?: { code?: unknown } }).code ?? (error as { extensions?: { code?: unknown } }).extensions?.code;
+  return typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code) ? code : 'ERROR';
+}
+
+/** Counts and times every HTTP request once it has been answered. */
+@Injectable()
+export class HttpMetricsMiddleware implements NestMiddleware {
+  constructor(private readonly metrics: LedgerMetrics) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const stop = this.metrics.httpDuration.startTimer();
+    res.on('finish', () => {
+      const route = routeLabel(req);
+      stop({ route });
+      this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  }
+}
+
+@Controller('metrics')
+export class MetricsController {
+  constructor(private readonly metrics: LedgerMetrics) {}
+
+  @Get()
+  @Header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -1,0 +1,65 @@
+// Goal: operators see requests, GraphQL outcomes and projection lag at /metrics, and request
+// logs are JSON lines with a request id and without secrets.
+// Method: the embedded API over HTTP; the request logger is pointed at a buffer.
+import { PassThrough } from 'node:stream';
+import express from 'express';
+import { startTestApi } from '../testing/test-api.js';
+import type { TestApi } from '../testing/test-api.js';
+import { createTenantWithKey, graphql } from '../testing/graphql-client.js';
+import { maskPath, requestLogging } from './request-logging.js';
+
+describe('metrics', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi();
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('counts requests and GraphQL outcomes, and reports each projection and its lag', async () => {
+    const key = await createTenantWithKey(api, 'metrics');
+    await graphql(api, key, '{ paymentSettings { currency } }');
+    await graphql(api, key, '{ booking(id: "nope") { id } }');
+    const res = await fetch(`${api.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toMatch(/ledger_graphql_operations_total\{type="query",name="paymentSettings",outcome="ok"\} 1/);
+    expect(text).toMatch(/ledger_graphql_operations_total\{type="query",name="booking",outcome="NOT_FOUND"\} 1/);
+    expect(text).toMatch(/ledger_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
+    expect(text).toMatch(/ledger_projection_up\{projection="booking-balance"\} 1/);
+    expect(text).toMatch(/ledger_projection_lag_seconds\{projection="payment-history"\} [\d.]+/);
+    expect(text).toContain('ledger_process_cpu_seconds_total');
+  });
+});
+
+describe('request logs', () => {
+  it('masks pay and card tokens in paths', () => {
+    expect(maskPath('/pay/abc.def-123/done?x=1')).toBe('/pay/[token]/done?x=1');
+    expect(maskPath('/card/secret')).toBe('/card/[token]');
+    expect(maskPath('/graphql')).toBe('/graphql');
+  });
+
+  it('writes one JSON line per request with its id, and no authorization header or token', async () => {
+    const lines: string[] = [];
+    const sink = new PassThrough();
+    sink.on('data', (chunk: Buffer) => lines.push(...chunk.toString('utf8').trim().split('\n')));
+    const app = express();
+    app.use(requestLogging({ level: 'info', destination: sink }));
+    app.get('/pay/:token', (_req, res) => {
+      res.status(404).send('gone');
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const { port } = server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/pay/tok_secret123`, { headers: { authorization: 'Bearer lk_secret', 'x-request-id': 'req-42' } });
+    await res.text();
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    await new Promise((resolve) => server.close(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const entry = JSON.parse(lines.at(-1)!) as { req: { id: string; url: string }; res: { statusCode: number }; level: number };
+    expect(entry.req).toEqual({ id: 'req-42', method: 'GET', url: '/pay/[token]' });
+    expect(entry.res.statusCode).toBe(404);
+    expect(lines.join('\n')).not.toMatch(/lk_secret|tok_secret123/);
+  });
+});
