@@ -45,7 +45,7 @@ export default tseslint.config(
   },
   {
     // Adapters sit below the application layer: they implement ports, they never call up into it.
-    files: ['libs/event-store/**/*.ts', 'libs/payments/**/*.ts', 'libs/read-store/**/*.ts', 'libs/notifications/**/*.ts'],
+    files: ['libs/event-store/**/*.ts', 'libs/payments/**/*.ts', 'libs/read-store/**/*.ts', 'libs/mail/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@ledger/application'], message: 'Adapters do not depend on the application layer.' }] }],
     },

@@ -8,6 +8,9 @@ import { ConsoleLogger } from '@nestjs/common';
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Configuration } from '@ledger/config';
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { withCorrelation } from '@ledger/application';
 import { AppModule } from './app.module.js';
 import { requestLogging } from './observability/request-logging.js';
 
@@ -16,6 +19,14 @@ export const REQUEST_BODY_LIMIT = '256kb';
 
 export interface ApiOptions {
   readonly logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Runs the rest of the request inside its correlation scope (the request id, see request-logging). */
+function correlate(req: Request & { id?: unknown }, res: Response, next: NextFunction): void {
+  const given = req.headers['x-request-id'];
+  const id = typeof req.id === 'string' ? req.id : typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+  if (!res.hasHeader('x-request-id')) res.setHeader('x-request-id', id);
+  withCorrelation(id, next);
 }
 
 export async function createApi(config: Configuration, options: ApiOptions = {}): Promise<INestApplication> {
@@ -31,6 +42,7 @@ export async function createApi(config: Configuration, options: ApiOptions = {})
   app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT, extended: false });
   // Request logs go to stdout as JSON lines; tests pass logger: false and get none.
   if (options.logger !== false) app.use(requestLogging({ level: process.env.LOG_LEVEL ?? 'info' }));
+  app.use(correlate);
   app.enableShutdownHooks();
   return app;
 }

@@ -2,13 +2,16 @@
 import { Injectable } from '@nestjs/common';
 import type { Actor, CommandContext } from '@ledger/domain';
 import { Clock } from './clock.port.js';
+import { currentCorrelation } from './correlation.js';
 
 @Injectable()
 export class CommandContexts {
   constructor(private readonly clock: Clock) {}
 
   create(commandId: string, tenant: string, actor: Actor, cause?: { correlationId: string; causationId: string }): CommandContext {
-    return { commandId, tenant, actor, now: this.clock.now().toISOString(), ...(cause ?? {}) };
+    // A command sent while serving a request correlates with it, unless an event caused it.
+    const correlationId = cause ? undefined : currentCorrelation();
+    return { commandId, tenant, actor, now: this.clock.now().toISOString(), ...(cause ?? {}), ...(correlationId ? { correlationId } : {}) };
   }
 }
 

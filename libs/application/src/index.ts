@@ -4,6 +4,7 @@ export * from './decision-runner.js';
 export * from './idempotency.js';
 export * from './ids.js';
 export * from './command-contexts.js';
+export * from './correlation.js';
 export * from './commands/charge.commands.js';
 export * from './commands/charge.handlers.js';
 export * from './ledger-application.module.js';

@@ -378,6 +378,20 @@ describe('GraphQL API: the dashboard flows', () => {
     expect(page2.data!.bookings.pageInfo.hasNextPage).toBe(false);
   });
 
+  it('records the request id as the correlation id of the events a mutation caused', async () => {
+    const response = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-request-id': 'req-audit-7' },
+      body: JSON.stringify({ query: 'mutation { registerCustomer(input: { name: "Traced", email: "t@example.com" }) { id } }' }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('req-audit-7');
+    const { data } = (await response.json()) as { data: { registerCustomer: { id: string } } };
+    const trail = await graphql(api, key, `{ auditTrail(stream: "customer-${data.registerCustomer.id}") { events { type metadata } } }`);
+    const [event] = trail.data!.auditTrail.events as { type: string; metadata: string }[];
+    expect(event!.type).toBe('CustomerRegistered');
+    expect(JSON.parse(event!.metadata)).toMatchObject({ correlationId: 'req-audit-7', tenant: 'sparkle' });
+  });
+
   it('ages what is owed in receivables', async () => {
     const customerId = await customer('Owes');
     await booking(customerId, 7_700, { serviceDate: '2026-01-10' });

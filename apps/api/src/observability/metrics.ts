@@ -10,7 +10,6 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProjectorHost } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
-import type { Position } from '@ledger/event-store';
 
 /** Route labels never carry ids or secrets (pay and card tokens are bearer secrets). */
 export function routeLabel(req: Request): string {
