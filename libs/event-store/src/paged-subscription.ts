@@ -44,7 +44,10 @@ export class PagedSubscription implements EventSubscription {
         yield event;
       }
       after = page.scannedTo ?? after;
+      // Catching up, pages may be read synchronously (SQLite): a turn of the event loop between
+      // them keeps a long catch-up from starving everything else in the process.
       if (page.atHead) await this.source.waitForMore(signal);
+      else await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

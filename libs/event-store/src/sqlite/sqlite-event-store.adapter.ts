@@ -47,6 +47,8 @@ const COLUMNS = 'position, event_id, stream_name, revision, type, data, metadata
 const HEAD_CACHE_SIZE = 10_000;
 /** How many positions one filtered subscription page may scan. */
 const SCAN_WINDOW = 8192;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const POSITION_WIDTH = 16;
 
 function toPosition(rowid: number): Position {
@@ -190,13 +192,16 @@ export class SqliteEventStore extends EventStore {
     return this.toEvents(rows as Row[], options.raw);
   }
 
-  // eslint-disable-next-line @typescript-eslint/require-await -- async turns a throw into a rejection
+  /**
+   * SQLite answers synchronously, so a read is work on the caller's thread. Each read first gives
+   * the event loop a turn, and a filtered read walks the log in windows with a turn between
+   * them: a projector catching up on a million events then never keeps an HTTP request waiting
+   * for more than one window's work.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
     this.assertOpen();
-    return this.readAllNow(options);
-  }
-
-  private readAllNow(options: ReadAllOptions): RecordedEvent[] {
+    await yieldToEventLoop();
+    this.assertOpen();
     const limit = pageSize(options.maxCount, 4096);
     const backwards = options.direction === 'backwards';
     const bound = options.after === undefined ? (backwards ? Number.MAX_SAFE_INTEGER : 0) : fromPosition(options.after);
@@ -204,8 +209,22 @@ export class SqliteEventStore extends EventStore {
       const statement = backwards ? this.statements.allBackwards : this.statements.allForwards;
       return this.toEvents(statement.all(bound, limit) as Row[], options.raw);
     }
-    const far = backwards ? 0 : Number.MAX_SAFE_INTEGER;
-    return this.toEvents(this.filteredRows(backwards, bound, far, options.filter!, limit), options.raw);
+    return this.toEvents(await this.scanFiltered(backwards, bound, options.filter!, limit), options.raw);
+  }
+
+  /** Up to `limit` matching rows after `bound`, scanned SCAN_WINDOW positions at a time. */
+  private async scanFiltered(backwards: boolean, bound: number, filter: AllFilter, limit: number): Promise<Row[]> {
+    const head = this.statements.headPosition.get() ?? 0;
+    const rows: Row[] = [];
+    for (let from = Math.min(bound, head + 1); ; ) {
+      const to = backwards ? Math.max(0, from - SCAN_WINDOW) : Math.min(head, from + SCAN_WINDOW);
+      rows.push(...this.filteredRows(backwards, from, to, filter, limit - rows.length));
+      const done = rows.length >= limit || (backwards ? to <= 0 : to >= head);
+      if (done) return rows;
+      from = to;
+      await yieldToEventLoop();
+      this.assertOpen();
+    }
   }
 
   private filteredRows(backwards: boolean, bound: number, far: number, filter: AllFilter, limit: number): Row[] {
