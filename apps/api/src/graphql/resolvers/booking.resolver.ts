@@ -4,7 +4,7 @@ import { Args, Field, ID, Mutation, ObjectType, Parent, Query, ResolveField, Res
 import { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@ledger/application';
 import { CancelBookingCommand, CompleteBookingCommand, CreateBookingCommand } from '@ledger/application';
-import type { BookingBalanceDocument, CustomerProfileDocument, PaymentHistoryDocument } from '@ledger/projections';
+import type { CustomerProfileDocument, PaymentHistoryDocument } from '@ledger/projections';
 import { CurrentPrincipal, OPERATORS, READERS, Roles, RolesGuard, callerOf } from '../common/auth.js';
 import { PageArgs } from '../common/pagination.js';
 import { DashboardReads } from '../dashboard-reads.js';
@@ -73,7 +73,7 @@ export class BookingResolver {
             ...(filter.serviceDateTo ? { lt: filter.serviceDateTo } : {}),
           }
         : undefined;
-    const connection = await this.reads.list<BookingBalanceDocument>('bookings', principal.tenant, {
+    return this.reads.list('bookings', principal.tenant, {
       where: {
         customerId: filter?.customerId,
         paymentStatus: filter?.paymentStatus,
@@ -81,14 +81,7 @@ export class BookingResolver {
       ...(range ? { range } : {}),
       orderBy: { field: 'serviceDate', direction: 'desc' },
       ...page,
-    });
-    return {
-      ...connection,
-      edges: connection.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: bookingOf(edge.node),
-      })),
-    };
+    }, bookingOf);
   }
 
   @ResolveField(() => Customer)

@@ -6,7 +6,6 @@ import type { Principal } from '@ledger/application';
 import { DomainError } from '@ledger/domain';
 import { LedgerReader, RegisterCustomerCommand, RemoveCardCommand, RequestCardCommand, SaveCardCommand } from '@ledger/application';
 import { CustomerUrls } from '../customer-urls.js';
-import type { BookingBalanceDocument, CustomerProfileDocument, PaymentHistoryDocument } from '@ledger/projections';
 import { CurrentPrincipal, OPERATORS, READERS, Roles, RolesGuard, callerOf } from '../common/auth.js';
 import { PageArgs } from '../common/pagination.js';
 import { Money } from '../common/scalars.js';
@@ -35,17 +34,10 @@ export class CustomerResolver {
   @Query(() => CustomerConnection, { description: 'Customers, newest first.' })
   @Roles(...READERS)
   async customers(@CurrentPrincipal() principal: Principal, @Args() page: PageArgs) {
-    const connection = await this.reads.list<CustomerProfileDocument>('customers', principal.tenant, {
+    return this.reads.list('customers', principal.tenant, {
       orderBy: { field: 'createdAt', direction: 'desc' },
       ...page,
-    });
-    return {
-      ...connection,
-      edges: connection.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: customerOf(edge.node),
-      })),
-    };
+    }, customerOf);
   }
 
   @ResolveField(() => Money, {
@@ -62,34 +54,20 @@ export class CustomerResolver {
 
   @ResolveField(() => BookingConnection)
   async bookings(@CurrentPrincipal() principal: Principal, @Parent() customer: Customer, @Args() page: PageArgs) {
-    const connection = await this.reads.list<BookingBalanceDocument>('bookings', principal.tenant, {
+    return this.reads.list('bookings', principal.tenant, {
       where: { customerId: customer.id },
       orderBy: { field: 'serviceDate', direction: 'desc' },
       ...page,
-    });
-    return {
-      ...connection,
-      edges: connection.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: bookingOf(edge.node),
-      })),
-    };
+    }, bookingOf);
   }
 
   @ResolveField(() => PaymentConnection)
   async payments(@CurrentPrincipal() principal: Principal, @Parent() customer: Customer, @Args() page: PageArgs) {
-    const connection = await this.reads.list<PaymentHistoryDocument>('payments', principal.tenant, {
+    return this.reads.list('payments', principal.tenant, {
       where: { customerId: customer.id },
       orderBy: { field: 'createdAt', direction: 'desc' },
       ...page,
-    });
-    return {
-      ...connection,
-      edges: connection.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: paymentOf(edge.node),
-      })),
-    };
+    }, paymentOf);
   }
 
   @Mutation(() => Customer)

@@ -65,7 +65,7 @@ export class PaymentResolver {
             ...(filter.createdTo ? { lt: normalInstant(filter.createdTo) } : {}),
           }
         : undefined;
-    const connection = await this.reads.list<PaymentHistoryDocument>('payments', principal.tenant, {
+    return this.reads.list('payments', principal.tenant, {
       where: {
         customerId: filter?.customerId,
         method: filter?.method,
@@ -74,14 +74,7 @@ export class PaymentResolver {
       ...(range ? { range } : {}),
       orderBy: { field: 'createdAt', direction: 'desc' },
       ...page,
-    });
-    return {
-      ...connection,
-      edges: connection.edges.map((edge) => ({
-        cursor: edge.cursor,
-        node: paymentOf(edge.node),
-      })),
-    };
+    }, paymentOf);
   }
 
   @ResolveField(() => [Booking], {
