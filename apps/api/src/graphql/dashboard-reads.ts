@@ -63,6 +63,8 @@ export interface ListRequest {
 @Injectable()
 export class DashboardReads {
   private readonly indexed = new Set<string>();
+  /** The wait for the read models that mutations in flight share (see caughtUp). */
+  private wait: { readonly upTo: Position; readonly done: Promise<void> } | undefined;
 
   constructor(
     @Inject(ReadStore) private readonly reads: ReadStore,
@@ -242,11 +244,22 @@ export class DashboardReads {
   async caughtUp(timeoutMs = 3_000): Promise<void> {
     const head = await this.events.headPosition();
     if (head === undefined) return;
-    try {
-      await this.host.caughtUpTo(head, timeoutMs);
-    } catch {
-      // A slow projector must not fail a mutation that succeeded; the answer may then lag a little.
-    }
+    // Concurrent mutations share one wait: a request whose writes an earlier wait already covers
+    // joins it, and a later one waits after it. Checking the projector once for all of them,
+    // rather than once per request, keeps 32 concurrent charges from polling it 32 times over.
+    if (this.wait && this.wait.upTo >= head) return this.wait.done;
+    const previous = this.wait?.done ?? Promise.resolve();
+    const done = previous.then(() =>
+      this.host.caughtUpTo(head, timeoutMs).catch(() => {
+        // A slow projector must not fail a mutation that succeeded; the answer may then lag a little.
+      }),
+    );
+    const wait = { upTo: head, done };
+    this.wait = wait;
+    void done.finally(() => {
+      if (this.wait === wait) this.wait = undefined;
+    });
+    return done;
   }
 }
 
