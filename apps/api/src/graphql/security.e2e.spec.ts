@@ -261,3 +261,38 @@ describe('GraphQL security', () => {
     expect((await fetch(`${api.url}/graphql-ide/..%2Fpackage.json`)).status).toBe(404);
   });
 });
+
+// Production settings need a real processor; stripe-mock stands in for Stripe here.
+const describeWithStripeMock = process.env.STRIPE_MOCK_HOST ? describe : describe.skip;
+
+describeWithStripeMock('GraphQL in production', () => {
+  let api: TestApi;
+  let key: string;
+  beforeAll(async () => {
+    api = await startTestApi({
+      NODE_ENV: 'production',
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_test',
+      STRIPE_API_HOST: process.env.STRIPE_MOCK_HOST,
+      STRIPE_API_PORT: process.env.STRIPE_MOCK_PORT,
+      STRIPE_API_PROTOCOL: 'http',
+    });
+    key = await createTenantWithKey(api, 'prod');
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers no introspection, serves no IDE, and leaks no stack trace', async () => {
+    const introspection = await graphql(api, key, '{ __schema { types { name } } }');
+    expect(codesOf(introspection)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    const ide = await fetch(`${api.url}/graphql-ide/graphiql.js`);
+    await ide.arrayBuffer();
+    expect(ide.status).toBe(404);
+    const page = await fetch(`${api.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(await page.text()).not.toContain('graphiql');
+    const bad = await graphql(api, key, '{ booking(id: "x") { id } }');
+    expect(JSON.stringify(bad)).not.toMatch(/stacktrace|\.ts:\d+|at \w+ \(/);
+    expect(codesOf(bad)).toEqual(['NOT_FOUND']);
+  });
+});
