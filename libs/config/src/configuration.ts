@@ -56,6 +56,11 @@ class Environment {
 
   @IsOptional()
   @Transform(blankToUndefined)
+  @Matches(/^pk_(test|live)_[A-Za-z0-9_]+$/, { message: 'STRIPE_PUBLISHABLE_KEY must be a Stripe publishable key (pk_test_..., pk_live_...)' })
+  STRIPE_PUBLISHABLE_KEY?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
   @Matches(/^[A-Za-z0-9.-]+$/, { message: 'STRIPE_API_HOST must be a host name such as localhost' })
   STRIPE_API_HOST?: string;
 
@@ -100,6 +105,8 @@ export interface Configuration {
         readonly kind: 'stripe';
         readonly secretKey: string;
         readonly webhookSecret: string | undefined;
+        /** For Stripe.js on the customer pages; without it they say card entry is unavailable. */
+        readonly publishableKey?: string;
         readonly host?: string;
         readonly port?: number;
         readonly protocol?: 'http' | 'https';
@@ -149,6 +156,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
           kind: 'stripe',
           secretKey: parsed.STRIPE_SECRET_KEY,
           webhookSecret: parsed.STRIPE_WEBHOOK_SECRET,
+          ...(parsed.STRIPE_PUBLISHABLE_KEY ? { publishableKey: parsed.STRIPE_PUBLISHABLE_KEY } : {}),
           ...(parsed.STRIPE_API_HOST ? { host: parsed.STRIPE_API_HOST } : {}),
           ...(parsed.STRIPE_API_PORT ? { port: parsed.STRIPE_API_PORT } : {}),
           ...(parsed.STRIPE_API_PROTOCOL ? { protocol: parsed.STRIPE_API_PROTOCOL as 'http' | 'https' } : {}),

@@ -6,7 +6,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { OnModuleInit } from '@nestjs/common';
 import type { Response } from 'express';
-import { PUBLISHABLE_KEY_VARIABLE } from './card-entry-mode.js';
+
 import type { CardEntryMode } from './card-entry-mode.js';
 import type { Notice } from './notice-page.render.js';
 import { notices } from './notice-page.render.js';
@@ -32,7 +32,7 @@ export class PageResponder implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.cardEntryAvailable) {
-      this.logger.warn(`${PUBLISHABLE_KEY_VARIABLE} is not set: the pay and add-card pages cannot take cards until it is`);
+      this.logger.warn(`STRIPE_PUBLISHABLE_KEY is not set: the pay and add-card pages cannot take cards until it is`);
     }
   }
 
@@ -51,7 +51,10 @@ export class PageResponder implements OnModuleInit {
 
   send(res: Response, status: number, content: PageContent): void {
     const page = renderPage({ ...content, testMode: this.mode.kind === 'sandbox' }, this.assets);
-    res.status(status).set(pageHeaders(content.stripe === true)).send(page);
+    res
+      .status(status)
+      .set(pageHeaders(content.stripe === true))
+      .send(page);
   }
 
   notice(res: Response, notice: Notice): void {

@@ -172,11 +172,11 @@ describe('card forms', () => {
 
 describe('card entry mode', () => {
   it('is the sandbox without a Stripe key, and checks the publishable key with one', () => {
-    expect(cardEntryModeFor(loadConfiguration({}), {})).toEqual({ kind: 'sandbox' });
-    const withStripe = loadConfiguration({ STRIPE_SECRET_KEY: 'sk_test_123' });
-    expect(cardEntryModeFor(withStripe, { STRIPE_PUBLISHABLE_KEY: 'pk_test_456' })).toEqual({ kind: 'stripe', publishableKey: 'pk_test_456' });
-    expect(cardEntryModeFor(withStripe, {})).toEqual({ kind: 'stripe' });
-    expect(() => cardEntryModeFor(withStripe, { STRIPE_PUBLISHABLE_KEY: 'sk_test_oops' })).toThrow('STRIPE_PUBLISHABLE_KEY');
+    expect(cardEntryModeFor(loadConfiguration({}))).toEqual({ kind: 'sandbox' });
+    const stripe = { STRIPE_SECRET_KEY: 'sk_test_123' };
+    expect(cardEntryModeFor(loadConfiguration({ ...stripe, STRIPE_PUBLISHABLE_KEY: 'pk_test_456' }))).toEqual({ kind: 'stripe', publishableKey: 'pk_test_456' });
+    expect(cardEntryModeFor(loadConfiguration(stripe))).toEqual({ kind: 'stripe' });
+    expect(() => loadConfiguration({ ...stripe, STRIPE_PUBLISHABLE_KEY: 'sk_test_oops' })).toThrow('STRIPE_PUBLISHABLE_KEY');
   });
 });
 

@@ -16,8 +16,8 @@ import { PaymentLinkPageController } from './payment-link-page.controller.js';
 
 @Module({})
 export class PagesModule {
-  static forRoot(config: Configuration, env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const settings = new PageSettings(cardEntryModeFor(config, env), new PageAssets());
+  static forRoot(config: Configuration): DynamicModule {
+    const settings = new PageSettings(cardEntryModeFor(config), new PageAssets());
     return {
       module: PagesModule,
       controllers: [PaymentLinkPageController, CardRequestPageController, PageAssetsController],
