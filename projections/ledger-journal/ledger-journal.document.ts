@@ -57,3 +57,21 @@ export type JournalPaymentIndexDocument = {
   currency: string;
   position: string;
 };
+
+/**
+ * One booking's receivable as the journal follows it (key: `tenant:bookingId`): billed, the
+ * payments and refunds applied to it, and the revenue reversed because it was cancelled.
+ */
+export type JournalBookingDocument = {
+  tenant: string;
+  bookingId: string;
+  currency: string;
+  billedMinor: number;
+  appliedMinor: number;
+  refundedMinor: number;
+  reversedMinor: number;
+  /** Each reversal by the position of the event that made it, so a replay posts the same one. */
+  reversals: Record<string, number>;
+  cancelled: boolean;
+  position: string;
+};

@@ -3,11 +3,16 @@
  * so an auditor can check that what customers owe and what was collected add up. The chart of
  * accounts is described in `ledger-journal.document.ts`.
  *
+ * A cancellation reverses the revenue the booking still owes, and a refund of a cancelled booking
+ * the revenue it gives back (see ledger-journal.bookings.ts), so a cancelled booking leaves
+ * nothing in receivables.
+ *
  * Events that post nothing, and why:
  * - PaymentAuthorized: a hold reserves credit on the customer's card; no money moves and nothing
  *   is owed differently until the hold is captured (Charged), so it is not read at all.
- * - PaymentReserved, ChargeFailed, RefundRequested and the booking's Applied events: intents and
- *   per-booking bookkeeping of the same money the payment stream already records.
+ * - PaymentReserved, ChargeFailed, RefundRequested: intents.
+ * - PaymentApplied, and RefundApplied on a booking that is not cancelled: per-booking shares of
+ *   money the payment stream already posts; they only update the booking's receivable.
  */
 import {
   alreadyApplied,
@@ -26,6 +31,7 @@ import type {
 } from './ledger-journal.document.js';
 import { accountOf, methodField } from './ledger-journal.accounts.js';
 import { amountField, malformed, textField, totalField } from './ledger-journal.fields.js';
+import { BOOKINGS, bookingEventTypes, bookingRef, trackBooking } from './ledger-journal.bookings.js';
 
 const ENTRIES = 'journal_entries';
 const BALANCE = 'trial_balance';
@@ -50,6 +56,11 @@ function refs(event: ProjectedEvent): readonly DocumentRef[] {
       return [indexRef(event)];
     case 'BookingCreated':
     case 'BookingPriceChanged':
+    case 'RefundApplied':
+    case 'BookingCancelled':
+      return [bookingRef(event), entryRef(event), balanceRef(event)];
+    case 'PaymentApplied':
+      return [bookingRef(event)];
     case 'Charged':
       return [entryRef(event), balanceRef(event)];
     case 'CashCollected':
@@ -215,10 +226,12 @@ function indexPayment(docs: DocumentSet, event: ProjectedEvent): DocumentChange[
 function evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChange[] {
   // Offline payments can be refunded too, so they are indexed like card payments.
   const index = event.type === 'PaymentInitiated' || event.type === 'CashCollected' ? indexPayment(docs, event) : [];
-  const transfer = transferFor(docs, event);
-  if (transfer === null) return index;
+  const booking = trackBooking(docs, event);
+  const reversal: Transfer | null = booking.reversal && { debit: 'service_revenue', credit: 'accounts_receivable', ...booking.reversal };
+  const transfer = transferFor(docs, event) ?? reversal;
+  if (transfer === null) return [...index, ...booking.changes];
   const entry = journalEntry(event, transfer);
-  const changes: DocumentChange[] = [...index];
+  const changes: DocumentChange[] = [...index, ...booking.changes];
   if (!alreadyApplied(docs.get(ENTRIES, event.position), event)) changes.push({ ...entryRef(event), doc: entry });
   const balance = docs.get(BALANCE, event.tenant) as TrialBalanceDocument | null;
   if (!alreadyApplied(balance, event))
@@ -232,8 +245,8 @@ function evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChan
 export const ledgerJournalProjection: Projection = {
   name: 'ledger-journal',
   version: 1,
-  collections: [ENTRIES, BALANCE, PAYMENT_INDEX],
-  eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded'],
+  collections: [ENTRIES, BALANCE, PAYMENT_INDEX, BOOKINGS],
+  eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded', ...bookingEventTypes],
   refs,
   evolve,
 };

@@ -41,6 +41,8 @@ export * from './projector/projection-runner.js';
 export * from './projector/projector-host.js';
 export * from './projector/projection-registry.js';
 export * from './projector/rebuild.js';
+export * from './projector/catch-up-together.js';
+export * from './projector/projection-lag.js';
 export * from './queries/receivables.js';
 export * from './api-keys/api-keys.js';
 export * from './pages/customer-pages.js';

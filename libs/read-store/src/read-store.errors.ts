@@ -22,3 +22,14 @@ export class InvalidReadRequestError extends ReadStoreError {
 export class ReadStoreUnavailableError extends ReadStoreError {
   readonly code = 'READ_STORE_UNAVAILABLE';
 }
+
+/** A fenced batch was refused because its owner no longer holds the lease; nothing was written. */
+export class LeaseLostError extends ReadStoreError {
+  readonly code = 'LEASE_LOST';
+  constructor(
+    readonly lease: string,
+    readonly owner: string,
+  ) {
+    super(`The lease ${lease} is no longer held by ${owner}; the batch was not written`);
+  }
+}

@@ -15,12 +15,42 @@ export interface DocumentWrite {
   readonly doc: ReadDocument | null;
   /** The position of the event that produced this version. */
   readonly position: Position;
+  /**
+   * A hint from a writer that read the key first. `true`: it found no document; a store may then
+   * insert directly, which is much cheaper than a guarded upsert on some servers, and must fall
+   * back to the guarded write when a document (or tombstone) exists after all, so a wrong `true`
+   * costs time, never data. `false`: it read a stored version (documents are never removed, only
+   * tombstoned, until their collection is dropped), so the store need not create the key first.
+   */
+  readonly expectNew?: boolean;
 }
 
 export interface ApplyBatch {
   readonly writes: readonly DocumentWrite[];
   /** The position the projection has processed up to, including events that wrote nothing. */
   readonly checkpoint: Position;
+  /**
+   * Write only while `owner` holds this lease: otherwise nothing is written and the batch fails
+   * with LeaseLostError. SQLite checks inside the batch's transaction; MongoDB (no transactions)
+   * checks just before the writes.
+   */
+  readonly fence?: LeaseFence;
+}
+
+export interface LeaseFence {
+  readonly lease: string;
+  readonly owner: string;
+}
+
+export interface LeaseRequest extends LeaseFence {
+  /** How long the lease lasts without a renewal. */
+  readonly ttlMs: number;
+}
+
+export interface LeaseHolder {
+  readonly owner: string;
+  /** Milliseconds since the epoch, by the clock of the process that last took or renewed it. */
+  readonly expiresAtMs: number;
 }
 
 export type WhereValue = string | number | boolean | null;
@@ -67,5 +97,15 @@ export abstract class ReadStore {
   abstract dropCollection(collection: string): Promise<void>;
   /** The read-model collections, sorted by name, optionally only those starting with `prefix`. */
   abstract listCollections(prefix?: string): Promise<string[]>;
+  /**
+   * Takes the lease for `owner`, or renews it when `owner` holds it already. True when `owner`
+   * holds it for `ttlMs` from now; false when another owner holds an unexpired lease. Atomic: of
+   * two owners racing for a free or expired lease, exactly one gets it.
+   */
+  abstract acquireLease(request: LeaseRequest): Promise<boolean>;
+  /** Gives the lease up at once if `owner` holds it (so a waiting owner need not wait for expiry). */
+  abstract releaseLease(fence: LeaseFence): Promise<void>;
+  /** Who holds the lease, expired or not; `undefined` when never taken or released. */
+  abstract leaseHolder(lease: string): Promise<LeaseHolder | undefined>;
   abstract close(): Promise<void>;
 }

@@ -6,7 +6,7 @@
  */
 import type { Position } from '@ledger/event-store';
 import { InvalidReadRequestError } from './read-store.errors.js';
-import { MAX_PAGE_SIZE, type ApplyBatch, type DocumentWrite, type FindQuery } from './read-store.port.js';
+import { MAX_PAGE_SIZE, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseRequest } from './read-store.port.js';
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 const POSITION = /^[0-9a-f]{1,64}$/;
@@ -48,6 +48,18 @@ export function assertBatch(projection: string, batch: ApplyBatch): void {
   assertProjection(projection);
   assertPosition(batch.checkpoint);
   batch.writes.forEach(assertWrite);
+  if (batch.fence) assertFence(batch.fence);
+}
+
+export function assertFence(fence: LeaseFence): void {
+  for (const [field, value] of [['lease', fence.lease], ['owner', fence.owner]] as const) {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 200) refuse('INVALID_NAME', `A ${field} name is 1 to 200 characters`);
+  }
+}
+
+export function assertLeaseRequest(request: LeaseRequest): void {
+  assertFence(request);
+  if (!Number.isSafeInteger(request.ttlMs) || request.ttlMs < 1) refuse('INVALID_QUERY', 'ttlMs is a positive integer');
 }
 
 export function assertQuery(query: FindQuery): void {

@@ -5,12 +5,17 @@
  * and hands all changed documents and the new checkpoint to the read store in one batch. The
  * read store ignores writes not newer than what it holds, so a page applied twice (a crash
  * between the writes and the checkpoint, a second projector) changes nothing.
+ *
+ * Documents read or written are kept in a DocumentCache, so a document is written once per page
+ * however many events change it, and read from the store once per catch-up, not once per page.
+ * With a `fence`, every batch is written only while the runner's owner holds the lease.
  */
 import { EventStore } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
 import type { Doc, DocumentRef, DocumentSet, ProjectedEvent, Projection } from '@ledger/projections';
 import { ReadStore } from '@ledger/read-store';
-import type { DocumentWrite } from '@ledger/read-store';
+import type { DocumentWrite, LeaseFence } from '@ledger/read-store';
+import { DocumentCache } from './document-cache.js';
 
 export interface ProjectionStatus {
   readonly name: string;
@@ -44,11 +49,19 @@ export function checkpointName(projection: Projection, generation = defaultGener
   return `${projection.name}@${generation}`;
 }
 
+const idOf = (ref: DocumentRef): string => `${ref.collection}/${ref.key}`;
+
 export class ProjectionRunner {
   private position: Position | undefined;
   private applied = 0;
   private skipped = 0;
   private failure: string | undefined;
+  private readonly cache = new DocumentCache();
+  /** The generation held no documents when this runner last looked (and it has written none since). */
+  private foundEmpty = false;
+  private readonly handled: ReadonlySet<string>;
+  /** Set by ProjectorHost while it holds the projection's lease; every batch is fenced by it. */
+  fence: LeaseFence | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -56,7 +69,9 @@ export class ProjectionRunner {
     readonly projection: Projection,
     private readonly pageSize = 1000,
     readonly generation = defaultGeneration(projection),
-  ) {}
+  ) {
+    this.handled = new Set(projection.eventTypes);
+  }
 
   status(): ProjectionStatus {
     return { name: this.projection.name, generation: this.generation, position: this.position, applied: this.applied, skipped: this.skipped, failure: this.failure };
@@ -67,12 +82,36 @@ export class ProjectionRunner {
     return versionedCollection(this.projection, collection, this.generation);
   }
 
+  handles(event: RecordedEvent): boolean {
+    return this.handled.has(event.type);
+  }
+
+  /**
+   * Reads the stored checkpoint. When it is not where this runner left it, someone else wrote
+   * meanwhile and the cached documents may be stale; a generation with no checkpoint and no
+   * collections yet holds no documents at all, which spares a rebuild every read.
+   */
+  async resume(): Promise<Position | undefined> {
+    const stored = await this.reads.checkpoint(checkpointName(this.projection, this.generation));
+    // Unchanged since this runner last wrote (or last found the generation empty): the cache holds.
+    if (stored === this.position && (stored !== undefined || this.foundEmpty)) return stored;
+    this.cache.clear();
+    this.foundEmpty = false;
+    this.position = stored;
+    if (stored === undefined) {
+      const existing = new Set(await this.reads.listCollections());
+      this.foundEmpty = this.projection.collections.every((collection) => !existing.has(this.collection(collection)));
+      if (this.foundEmpty) this.cache.assumeEmptyStore();
+    }
+    return stored;
+  }
+
   /**
    * Projects everything up to the head of the log; returns how many events it applied.
    * `onPage` hears the running total after each page (for progress bars).
    */
   async catchUp(onPage?: (applied: number) => void | Promise<void>): Promise<number> {
-    this.position = await this.reads.checkpoint(checkpointName(this.projection, this.generation));
+    await this.resume();
     let total = 0;
     for (;;) {
       const page = await this.events.readAll({
@@ -87,69 +126,98 @@ export class ProjectionRunner {
     }
   }
 
+  /**
+   * Applies the events of a page of the whole log (read once for several runners, see
+   * catchUpTogether) that this projection handles and has not processed; returns how many.
+   */
+  async applyShared(page: readonly RecordedEvent[]): Promise<number> {
+    const mine = page.filter((event) => this.handles(event) && (this.position === undefined || event.position > this.position));
+    if (mine.length > 0) await this.applyPage(mine);
+    return mine.length;
+  }
+
   /** Applies one page of events (in log order) as one batch; exported for the live subscription. */
   async applyPage(page: readonly RecordedEvent[]): Promise<void> {
-    const docs = new Map<string, Doc | null>();
-    const writes = new Map<string, DocumentWrite>();
-    const view: DocumentSet = { get: (collection, key) => docs.get(`${collection}/${key}`) ?? null };
+    const changed = new Map<string, DocumentWrite>();
     try {
-      await this.prefetch(page, docs);
-      for (const recorded of page) {
-        if (!this.projection.eventTypes.includes(recorded.type)) {
-          this.skipped++;
-          continue;
-        }
-        const event = projected(recorded);
-        await this.loadRefs(event, docs, view);
-        for (const change of this.projection.evolve(view, event)) {
-          const id = `${change.collection}/${change.key}`;
-          docs.set(id, change.doc);
-          const collection = this.collection(change.collection);
-          writes.set(id, { collection, key: change.key, doc: change.doc, position: event.position });
-        }
-      }
+      await this.evolvePage(page, changed);
+      const checkpoint = page[page.length - 1]!.position;
+      const writes = [...changed.values()];
+      await this.reads.apply(checkpointName(this.projection, this.generation), { writes, checkpoint, ...(this.fence ? { fence: this.fence } : {}) });
+      for (const [id, write] of changed) this.cache.set(id, write.doc);
+      this.position = checkpoint;
+      this.applied += page.length;
     } catch (error) {
+      // What this runner holds in memory may no longer match the store: start the next catch-up afresh.
+      this.cache.clear();
       this.failure = (error as Error).message;
       throw error;
     }
-    const checkpoint = page[page.length - 1]!.position;
-    await this.reads.apply(checkpointName(this.projection, this.generation), { writes: [...writes.values()], checkpoint });
-    this.position = checkpoint;
-    this.applied += page.length;
+  }
+
+  /** Lets the projection evolve the page's events over the stored documents plus this page's changes. */
+  private async evolvePage(page: readonly RecordedEvent[], changed: Map<string, DocumentWrite>): Promise<void> {
+    const view: DocumentSet = {
+      get: (collection, key) => {
+        const id = `${collection}/${key}`;
+        const write = changed.get(id);
+        return write ? write.doc : (this.cache.get(id) ?? null);
+      },
+    };
+    const events = this.projectedEvents(page);
+    await this.load(events.flatMap((event) => this.projection.refs(event)));
+    for (const event of events) {
+      await this.loadLaterRounds(event, view);
+      for (const change of this.projection.evolve(view, event)) {
+        const id = idOf(change);
+        const write: DocumentWrite = { collection: this.collection(change.collection), key: change.key, doc: change.doc, position: event.position };
+        changed.set(id, withHint(write, changed.get(id), this.cache.get(id)));
+      }
+    }
+  }
+
+  private projectedEvents(page: readonly RecordedEvent[]): ProjectedEvent[] {
+    const events: ProjectedEvent[] = [];
+    for (const recorded of page) {
+      if (this.handles(recorded)) events.push(projected(recorded));
+      else this.skipped++;
+    }
+    return events;
   }
 
   /**
-   * Loads, in one query per collection, every document the page's events name in their first
-   * round of refs: a page then costs a handful of reads instead of one or more per event. Later
-   * rounds (keys that depend on loaded documents) are loaded per event, and mostly hit this cache.
+   * Later rounds of refs (keys that depend on loaded documents, such as a day in the tenant's
+   * time zone) are loaded per event, and almost always found in the cache without a store read.
    */
-  private async prefetch(page: readonly RecordedEvent[], docs: Map<string, Doc | null>): Promise<void> {
-    const wanted = new Map<string, DocumentRef>();
-    for (const recorded of page) {
-      if (!this.projection.eventTypes.includes(recorded.type)) continue;
-      for (const ref of this.projection.refs(projected(recorded))) wanted.set(`${ref.collection}/${ref.key}`, ref);
-    }
-    await this.load([...wanted.values()], docs);
-  }
-
-  private async loadRefs(event: ProjectedEvent, docs: Map<string, Doc | null>, view: DocumentSet): Promise<void> {
-    let refs = this.projection.refs(event);
-    for (let round = 0; round < MAX_REF_ROUNDS; round++) {
-      await this.load(refs.filter((ref) => !docs.has(`${ref.collection}/${ref.key}`)), docs);
-      const next = this.projection.refs(event, view);
-      if (next.every((ref) => docs.has(`${ref.collection}/${ref.key}`))) return;
-      refs = next;
+  private async loadLaterRounds(event: ProjectedEvent, view: DocumentSet): Promise<void> {
+    for (let round = 1; round < MAX_REF_ROUNDS; round++) {
+      const missing = this.projection.refs(event, view).filter((ref) => this.cache.get(idOf(ref)) === undefined);
+      if (missing.length === 0) return;
+      await this.load(missing);
     }
   }
 
-  private async load(refs: readonly DocumentRef[], docs: Map<string, Doc | null>): Promise<void> {
-    const byCollection = new Map<string, string[]>();
-    for (const ref of refs) byCollection.set(ref.collection, [...(byCollection.get(ref.collection) ?? []), ref.key]);
-    for (const [collection, keys] of byCollection) {
-      const found = await this.reads.getMany<Doc>(this.collection(collection), keys);
-      for (const key of keys) docs.set(`${collection}/${key}`, found.get(key) ?? null);
+  /** Loads the refs the cache cannot answer, in one query per collection. */
+  private async load(refs: readonly DocumentRef[]): Promise<void> {
+    const byCollection = new Map<string, Set<string>>();
+    for (const ref of refs) {
+      if (this.cache.get(idOf(ref)) !== undefined) continue;
+      const keys = byCollection.get(ref.collection) ?? new Set<string>();
+      byCollection.set(ref.collection, keys.add(ref.key));
     }
+    await Promise.all(
+      [...byCollection].map(async ([collection, keys]) => {
+        const found = await this.reads.getMany<Doc>(this.collection(collection), [...keys]);
+        for (const key of keys) this.cache.set(`${collection}/${key}`, found.get(key) ?? null);
+      }),
+    );
   }
+}
+
+/** Whether the store held the document before this page: known from the page's first write of it, else the cache. */
+function withHint(write: DocumentWrite, earlier: DocumentWrite | undefined, cached: Doc | null | undefined): DocumentWrite {
+  const expectNew = earlier ? earlier.expectNew : cached === undefined ? undefined : cached === null;
+  return expectNew === undefined ? write : { ...write, expectNew };
 }
 
 export function projected(event: RecordedEvent): ProjectedEvent {

@@ -8,6 +8,7 @@ import { encodePosition, type Position } from '@ledger/event-store';
 import { InvalidReadRequestError } from '../read-store.errors.js';
 import type { DocumentWrite, FindQuery, ReadDocument, ReadStore } from '../read-store.port.js';
 import { findContract } from './read-store-find.contract.js';
+import { leaseContract } from './read-store-lease.contract.js';
 
 export interface ContractTarget {
   /** Returns a store; called once per test. */
@@ -122,6 +123,16 @@ export function readStoreContract(name: string, target: ContractTarget | undefin
         expect(await store.get(balances, 'b1')).toEqual({ amountMinor: 3 });
       });
 
+      it('treats expectNew as a hint: a wrong one neither overwrites a newer version nor loses a write', async () => {
+        await store.apply('p', { writes: [put(balances, 'b1', { v: 'newer' }, 9), del(balances, 'b2', 9)], checkpoint: pos(9) });
+        const hinted = (write: DocumentWrite): DocumentWrite => ({ ...write, expectNew: true });
+        await store.apply('p', { writes: [hinted(put(balances, 'b1', { v: 'older' }, 5)), hinted(put(balances, 'b2', { v: 'older' }, 5)), hinted(put(balances, 'b3', { v: 'new' }, 5))], checkpoint: pos(9) });
+        expect(await store.get(balances, 'b1')).toEqual({ v: 'newer' });
+        expect(await store.get(balances, 'b2')).toBeUndefined();
+        await store.apply('p', { writes: [hinted(put(balances, 'b1', { v: 'newest' }, 10)), hinted(put(balances, 'b2', { v: 'back' }, 10)), { ...put(balances, 'b3', { v: 'seen' }, 10), expectNew: false }], checkpoint: pos(10) });
+        expect(await store.getMany(balances, ['b1', 'b2', 'b3'])).toEqual(new Map([['b1', { v: 'newest' }], ['b2', { v: 'back' }], ['b3', { v: 'seen' }]]));
+      });
+
       it('keeps a delete of a never-written document as a guard against its older writes', async () => {
         await store.apply('p', { writes: [del(balances, 'b1', 5)], checkpoint: pos(5) });
         await store.apply('p', { writes: [put(balances, 'b1', { amountMinor: 2 }, 4)], checkpoint: pos(5) });
@@ -187,5 +198,6 @@ export function readStoreContract(name: string, target: ContractTarget | undefin
     });
 
     findContract(() => ({ store, collection: `${prefix}_list_v1` }));
+    leaseContract(() => ({ store, prefix }));
   });
 }

@@ -5,90 +5,94 @@
  *
  * Deliberately limited to what FerretDB 1.24 on SQLite (the Mongo-wire server the tests use)
  * supports: no multi-document transactions, no change streams, no $lookup/$facet, no partial or
- * TTL indexes. Only plain CRUD, unordered bulkWrite, createIndex and find with sort/limit. Without
+ * TTL indexes. Only plain CRUD, insertMany, unordered bulkWrite, findOneAndUpdate (leases, in
+ * `_leases`), createIndex and find with sort/limit. Without
  * transactions the checkpoint cannot be atomic with the writes, so it is advanced with $max after
  * all writes succeeded: a crash in between replays writes that the position guard then ignores.
  */
-import { MongoClient, type AnyBulkWriteOperation, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
 import type { Position } from '@ledger/event-store';
 import { encodeCursor } from '../cursor.js';
-import { InvalidReadRequestError } from '../read-store.errors.js';
-import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type Page, type ReadDocument } from '../read-store.port.js';
-import { assertBatch, assertCollection, assertField, assertProjection, assertQuery, collapseWrites } from '../validation.js';
+import { InvalidReadRequestError, LeaseLostError } from '../read-store.errors.js';
+import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseHolder, type LeaseRequest, type Page, type ReadDocument } from '../read-store.port.js';
+import { assertBatch, assertCollection, assertFence, assertField, assertLeaseRequest, assertProjection, assertQuery, collapseWrites } from '../validation.js';
 import { buildFind, LIVE, toDocument, type StoredDoc } from './mongodb-find.js';
+import { writeCollection } from './mongodb-writes.js';
 
 export interface MongoReadStoreOptions {
   readonly url: string;
   readonly database: string;
+  /** Milliseconds since the epoch; lease expiry is judged by it. Tests may pass their own. */
+  readonly clock?: () => number;
 }
 
-/** Starts with `_`, which collection names given to the port cannot, so it never collides. */
+/** Start with `_`, which collection names given to the port cannot, so they never collide. */
 const CHECKPOINTS = '_checkpoints';
-const BULK_SIZE = 1000;
+const LEASES = '_leases';
 const NAMESPACE_NOT_FOUND = 26;
+const DUPLICATE_KEY = 11000;
 
 interface CheckpointDoc {
   _id: string;
   position: string;
 }
 
-function body(write: DocumentWrite): Omit<StoredDoc, '_id'> {
-  return write.doc === null ? { _deleted: true, _position: write.position } : { ...write.doc, _position: write.position };
-}
-
-/**
- * Creates an invisible placeholder (a tombstone older than any position) if the key is absent, a
- * no-op otherwise, so it never fails on a duplicate; the second pass replaces it with the real
- * document. The document itself is not written here: FerretDB 1.24 drops top-level empty arrays
- * from a $setOnInsert upsert (measured), while a replacement keeps them.
- */
-function insertIfAbsent(write: DocumentWrite): AnyBulkWriteOperation<StoredDoc> {
-  return { updateOne: { filter: { _id: write.key }, update: { $setOnInsert: { _deleted: true, _position: '' } }, upsert: true } };
-}
-
-/**
- * Replaces an older stored version. Replacement (not $set) so fields dropped from a new version
- * and a previous tombstone flag do not linger; the position guard makes replays no-ops.
- */
-function replaceIfOlder(write: DocumentWrite): AnyBulkWriteOperation<StoredDoc> {
-  return { replaceOne: { filter: { _id: write.key, $or: [{ _position: { $lt: write.position } }, { _position: { $exists: false } }] }, replacement: body(write) } };
+interface LeaseDoc {
+  _id: string;
+  owner: string;
+  expiresAtMs: number;
 }
 
 export class MongoReadStore extends ReadStore {
   private readonly client: MongoClient;
   private readonly db: Db;
+  private readonly clock: () => number;
+  /** The batch being written; the next waits for it (see apply). */
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(options: MongoReadStoreOptions) {
     super();
     this.client = new MongoClient(options.url, { writeConcern: { w: 'majority' } });
     this.db = this.client.db(options.database);
+    this.clock = options.clock ?? Date.now;
   }
 
+  /**
+   * Each collection is written in as few operations as possible (mongodb-writes.ts); the
+   * checkpoint follows once all of them are acknowledged.
+   */
   async apply(projection: string, batch: ApplyBatch): Promise<void> {
     assertBatch(projection, batch);
+    // One batch at a time per store: FerretDB 1.24 on SQLite was seen to lock a database under
+    // concurrent bulk writes from several projections (every later operation on it waited until
+    // the client's process was killed), and it runs one write at a time anyway.
+    const applied = this.writing.then(() => this.applyNow(projection, batch));
+    this.writing = applied.catch(() => undefined);
+    await applied;
+  }
+
+  private async applyNow(projection: string, batch: ApplyBatch): Promise<void> {
+    if (batch.fence) await this.assertHeld(batch.fence);
     const byCollection = new Map<string, DocumentWrite[]>();
     for (const write of collapseWrites(batch.writes)) {
       const list = byCollection.get(write.collection) ?? [];
       list.push(write);
       byCollection.set(write.collection, list);
     }
-    for (const [collection, writes] of byCollection) {
-      for (let i = 0; i < writes.length; i += BULK_SIZE) await this.writeChunk(collection, writes.slice(i, i + BULK_SIZE));
-    }
+    for (const [collection, writes] of byCollection) await writeCollection(this.db.collection<StoredDoc>(collection), writes);
     await this.db.collection<CheckpointDoc>(CHECKPOINTS).updateOne({ _id: projection }, { $max: { position: batch.checkpoint } }, { upsert: true });
   }
 
   /**
-   * Two unordered, error-free passes instead of one guarded upsert that answers "a newer version
-   * exists" with a duplicate-key error: FerretDB 1.24 stops an unordered bulk write at its first
-   * error (measured), which would silently skip the writes after it. The first pass inserts absent
-   * documents (an _id-only upsert filter, which MongoDB also retries itself when two writers race),
-   * the second replaces versions older than the write. Either pass repeated changes nothing.
+   * Without transactions the lease cannot be checked atomically with the writes, so it is checked
+   * just before them; the holder renews well before expiry (ProjectorHost), which leaves a batch
+   * most of a lease period to land. A batch that still lands late repeats what the new holder
+   * writes anyway (same events, same documents), and the position guards keep either from going
+   * backwards.
    */
-  private async writeChunk(collection: string, writes: DocumentWrite[]): Promise<void> {
-    const target = this.db.collection<StoredDoc>(collection);
-    await target.bulkWrite(writes.map(insertIfAbsent), { ordered: false });
-    await target.bulkWrite(writes.map(replaceIfOlder), { ordered: false });
+  private async assertHeld(fence: LeaseFence): Promise<void> {
+    const held = await this.db.collection<LeaseDoc>(LEASES).findOne({ _id: fence.lease, owner: fence.owner, expiresAtMs: { $gt: this.clock() } });
+    if (!held) throw new LeaseLostError(fence.lease, fence.owner);
   }
 
   async checkpoint(projection: string): Promise<Position | undefined> {
@@ -149,6 +153,37 @@ export class MongoReadStore extends ReadStore {
       .map((info) => info.name)
       .filter((name) => /^[A-Za-z]/.test(name) && !name.startsWith('system.') && name.startsWith(prefix))
       .sort();
+  }
+
+  /**
+   * One findOneAndUpdate: it matches only a lease that is ours or expired, and upserts when there
+   * is none; when another owner holds it, the upsert collides with the existing `_id` and fails
+   * with a duplicate-key error, which means "refused". Works without transactions (FerretDB).
+   */
+  async acquireLease(request: LeaseRequest): Promise<boolean> {
+    assertLeaseRequest(request);
+    const now = this.clock();
+    try {
+      const after = await this.db.collection<LeaseDoc>(LEASES).findOneAndUpdate(
+        { _id: request.lease, $or: [{ owner: request.owner }, { expiresAtMs: { $lte: now } }] },
+        { $set: { owner: request.owner, expiresAtMs: now + request.ttlMs } },
+        { upsert: true, returnDocument: 'after' },
+      );
+      return after?.owner === request.owner;
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+      throw error;
+    }
+  }
+
+  async releaseLease(fence: LeaseFence): Promise<void> {
+    assertFence(fence);
+    await this.db.collection<LeaseDoc>(LEASES).deleteOne({ _id: fence.lease, owner: fence.owner });
+  }
+
+  async leaseHolder(lease: string): Promise<LeaseHolder | undefined> {
+    const found = await this.db.collection<LeaseDoc>(LEASES).findOne({ _id: lease });
+    return found ? { owner: found.owner, expiresAtMs: found.expiresAtMs } : undefined;
   }
 
   close(): Promise<void> {

@@ -15,11 +15,18 @@ type Db = Database.Database;
 /** "LDRM" (ledger read models), written to the header so the file is recognised as ours. */
 const APPLICATION_ID = 0x4c44524d;
 const SQLITE_HEADER = 'SQLite format 3\u0000';
+/** The page cache per connection, in KiB. */
+const CACHE_SIZE_KIB = 65_536;
 
 const MIGRATIONS: readonly { version: number; sql: string }[] = [
   {
     version: 1,
     sql: `CREATE TABLE projection_checkpoints (projection TEXT PRIMARY KEY, position TEXT NOT NULL) WITHOUT ROWID;`,
+  },
+  {
+    version: 2,
+    // One row per lease (e.g. one per projection): who holds it and until when (ms since epoch).
+    sql: `CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
   },
 ];
 
@@ -69,6 +76,9 @@ export function openReadModelFile(file: string): Db {
     // the projection simply replays them from the log.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
+    // Documents are keyed by ids in no particular order, so writes land all over the file; the
+    // default 2 MiB page cache then rereads pages for most of them. 64 MiB holds far more.
+    db.pragma(`cache_size = -${CACHE_SIZE_KIB}`);
     migrate(db, file);
     return db;
   } catch (error) {

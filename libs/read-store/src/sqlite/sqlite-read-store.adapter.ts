@@ -3,19 +3,24 @@
  * table per collection, created on first write. `apply` is one transaction including the
  * checkpoint, so a crash leaves either the whole batch with its checkpoint or none of it.
  * better-sqlite3 is synchronous; the methods still return promises to honour the port.
+ * Leases live in the same file (sqlite-leases.ts), so a fenced batch checks its lease inside its
+ * own transaction: a writer that lost the lease cannot write even one more document.
  */
 import type Database from 'better-sqlite3';
 import type { Position } from '@ledger/event-store';
 import { encodeCursor } from '../cursor.js';
-import { InvalidReadRequestError } from '../read-store.errors.js';
-import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type Page, type ReadDocument } from '../read-store.port.js';
-import { assertBatch, assertCollection, assertField, assertProjection, assertQuery, collapseWrites } from '../validation.js';
+import { InvalidReadRequestError, LeaseLostError } from '../read-store.errors.js';
+import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseHolder, type LeaseRequest, type Page, type ReadDocument } from '../read-store.port.js';
+import { assertBatch, assertCollection, assertFence, assertField, assertLeaseRequest, assertProjection, assertQuery, collapseWrites } from '../validation.js';
 import { openReadModelFile } from './sqlite-file.js';
 import { buildFind, fieldExpr, tableName } from './sqlite-find.js';
+import { SqliteLeases } from './sqlite-leases.js';
 
 export interface SqliteReadStoreOptions {
   /** The database file, e.g. `${DATA_DIR}/read-models.db`, or `:memory:`. */
   readonly file: string;
+  /** Milliseconds since the epoch; lease expiry is judged by it. Tests may pass their own. */
+  readonly clock?: () => number;
 }
 
 const TABLE_PREFIX = 'rm_';
@@ -31,10 +36,19 @@ function run<T>(work: () => T): Promise<T> {
 export class SqliteReadStore extends ReadStore {
   private readonly db: Database.Database;
   private readonly tables = new Set<string>();
+  /** The guarded upsert of each table, prepared once per table rather than once per write. */
+  private readonly upserts = new Map<string, Database.Statement>();
+  private readonly advance: Database.Statement;
+  private readonly leases: SqliteLeases;
+  private readonly clock: () => number;
 
   constructor(options: SqliteReadStoreOptions) {
     super();
     this.db = openReadModelFile(options.file);
+    this.clock = options.clock ?? Date.now;
+    this.advance = this.db.prepare(`INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
+      ON CONFLICT (projection) DO UPDATE SET position = excluded.position WHERE excluded.position > position`);
+    this.leases = new SqliteLeases(this.db);
     this.loadTables();
   }
 
@@ -48,16 +62,16 @@ export class SqliteReadStore extends ReadStore {
     return run(() => {
       assertBatch(projection, batch);
       const writes = collapseWrites(batch.writes);
+      const { fence } = batch;
       try {
         this.db.transaction(() => {
+          if (fence && !this.leases.holds(fence, this.clock())) throw new LeaseLostError(fence.lease, fence.owner);
           for (const write of writes) this.write(write);
-          this.db
-            .prepare(`INSERT INTO projection_checkpoints (projection, position) VALUES (?, ?)
-                      ON CONFLICT (projection) DO UPDATE SET position = excluded.position WHERE excluded.position > position`)
-            .run(projection, batch.checkpoint);
+          this.advance.run(projection, batch.checkpoint);
         }).immediate();
       } catch (error) {
-        // A rolled-back batch also undoes the tables it created; forget them too.
+        // A rolled-back batch also undoes the tables it created; forget them and their statements too.
+        this.upserts.clear();
         this.loadTables();
         throw error;
       }
@@ -67,13 +81,26 @@ export class SqliteReadStore extends ReadStore {
   /** A guarded upsert: only a newer position replaces the row. A delete leaves a tombstone row, so
    * a late older write finds a newer position and cannot bring the document back. */
   private write(write: DocumentWrite): void {
-    this.ensureTable(write.collection);
     const doc = write.doc === null ? '{}' : JSON.stringify(write.doc);
-    this.db
-      .prepare(`INSERT INTO ${tableName(write.collection)} (key, doc, position, deleted) VALUES (?, ?, ?, ?)
-                ON CONFLICT (key) DO UPDATE SET doc = excluded.doc, position = excluded.position, deleted = excluded.deleted
-                WHERE excluded.position > position`)
-      .run(write.key, doc, write.position, write.doc === null ? 1 : 0);
+    this.upsertOf(write.collection).run(write.key, doc, write.position, write.doc === null ? 1 : 0);
+  }
+
+  private upsertOf(collection: string): Database.Statement {
+    let statement = this.upserts.get(collection);
+    if (!statement) {
+      this.ensureTable(collection);
+      statement = this.db.prepare(`INSERT INTO ${tableName(collection)} (key, doc, position, deleted) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key) DO UPDATE SET doc = excluded.doc, position = excluded.position, deleted = excluded.deleted
+        WHERE excluded.position > position`);
+      this.upserts.set(collection, statement);
+    }
+    return statement;
+  }
+
+  /** Another process sharing the file may have created the table since this one last looked. */
+  private hasTable(collection: string): boolean {
+    if (!this.tables.has(collection)) this.loadTables();
+    return this.tables.has(collection);
   }
 
   private ensureTable(collection: string): void {
@@ -102,7 +129,7 @@ export class SqliteReadStore extends ReadStore {
     return run(() => {
       assertCollection(collection);
       const found = new Map<string, D>();
-      if (!this.tables.has(collection) || keys.length === 0) return found;
+      if (!this.hasTable(collection) || keys.length === 0) return found;
       // json_each takes the keys as one bound JSON array: no limit on the number of parameters.
       const rows = this.db
         .prepare(`SELECT key, doc FROM ${tableName(collection)} WHERE deleted = 0 AND key IN (SELECT value FROM json_each(?))`)
@@ -117,7 +144,7 @@ export class SqliteReadStore extends ReadStore {
       assertCollection(collection);
       assertQuery(query);
       const { sql, params } = buildFind(collection, query);
-      if (!this.tables.has(collection)) return { items: [], endCursor: undefined, hasNextPage: false };
+      if (!this.hasTable(collection)) return { items: [], endCursor: undefined, hasNextPage: false };
       const rows = this.db.prepare(sql).all(...params) as { key: string; doc: string; sortValue: unknown }[];
       const page = rows.slice(0, query.first);
       const last = page.at(-1);
@@ -143,13 +170,35 @@ export class SqliteReadStore extends ReadStore {
   dropCollection(collection: string): Promise<void> {
     return run(() => {
       assertCollection(collection);
+      this.upserts.delete(collection);
       this.db.exec(`DROP TABLE IF EXISTS ${tableName(collection)}`);
       this.tables.delete(collection);
     });
   }
 
+  acquireLease(request: LeaseRequest): Promise<boolean> {
+    return run(() => {
+      assertLeaseRequest(request);
+      return this.leases.acquire(request, this.clock());
+    });
+  }
+
+  releaseLease(fence: LeaseFence): Promise<void> {
+    return run(() => {
+      assertFence(fence);
+      this.leases.release(fence);
+    });
+  }
+
+  leaseHolder(lease: string): Promise<LeaseHolder | undefined> {
+    return run(() => this.leases.holderOf(lease));
+  }
+
   listCollections(prefix = ''): Promise<string[]> {
-    return run(() => [...this.tables].filter((name) => name.startsWith(prefix)).sort());
+    return run(() => {
+      this.loadTables();
+      return [...this.tables].filter((name) => name.startsWith(prefix)).sort();
+    });
   }
 
   close(): Promise<void> {
