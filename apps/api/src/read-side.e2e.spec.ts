@@ -64,3 +64,27 @@ describe('the ledger in one process', () => {
     expect(aged.totals).toMatchObject({ days1to30: 5_000, outstandingMinor: 5_000 });
   });
 });
+
+describe('the embedded projector after a crash', () => {
+  it('takes its leases back at once on restart, without waiting for them to expire', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ledger-restart-'));
+    try {
+      const config = loadConfiguration({ DATA_DIR: dir });
+      const first = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
+      await first.init();
+      // A crash: the process is gone without releasing its leases (no close()).
+      const second = await NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: false });
+      await second.init();
+      const started = Date.now();
+      const bus = second.get(CommandBus);
+      await bus.execute(new CreateTenantCommand({ tenantId: 'again', name: 'Again', currency: 'CAD' }));
+      await second.get(ProjectorHost).caughtUpTo((await second.get(EventStore).headPosition())!, 5_000);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(second.get(ProjectorHost).status().every((status) => status.state === 'running')).toBe(true);
+      await second.close();
+      await first.close().catch(() => undefined);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -22,6 +22,11 @@ export interface ProjectionStatus {
   /** The generation the runner writes, e.g. `v1` or `v1_r3` (see defaultGeneration). */
   readonly generation: string;
   readonly position: Position | undefined;
+  /**
+   * How far this runner has looked through the log: at or after `position`, because events it
+   * does not handle move it on too. Read-your-writes waits compare against this.
+   */
+  readonly scannedTo: Position | undefined;
   readonly applied: number;
   /** Events of a type the projection does not handle: skipped and counted, never a crash. */
   readonly skipped: number;
@@ -49,10 +54,19 @@ export function checkpointName(projection: Projection, generation = defaultGener
   return `${projection.name}@${generation}`;
 }
 
+/** The later of two positions (positions are ordered strings); undefined means before the first. */
+function later(a: Position | undefined, b: Position | undefined): Position | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
+}
+
 const idOf = (ref: DocumentRef): string => `${ref.collection}/${ref.key}`;
 
 export class ProjectionRunner {
   private position: Position | undefined;
+  /** The log's head when a read came back short: nothing this projection handles lies before it unread. */
+  private scanned: Position | undefined;
   private applied = 0;
   private skipped = 0;
   private failure: string | undefined;
@@ -74,7 +88,15 @@ export class ProjectionRunner {
   }
 
   status(): ProjectionStatus {
-    return { name: this.projection.name, generation: this.generation, position: this.position, applied: this.applied, skipped: this.skipped, failure: this.failure };
+    return {
+      name: this.projection.name,
+      generation: this.generation,
+      position: this.position,
+      scannedTo: later(this.scanned, this.position),
+      applied: this.applied,
+      skipped: this.skipped,
+      failure: this.failure,
+    };
   }
 
   /** The read-store collection of one of the projection's collections, in this generation. */
@@ -98,6 +120,7 @@ export class ProjectionRunner {
     this.cache.clear();
     this.foundEmpty = false;
     this.position = stored;
+    this.scanned = undefined;
     if (stored === undefined) {
       const existing = new Set(await this.reads.listCollections());
       this.foundEmpty = this.projection.collections.every((collection) => !existing.has(this.collection(collection)));
@@ -114,15 +137,21 @@ export class ProjectionRunner {
     await this.resume();
     let total = 0;
     for (;;) {
-      const page = await this.events.readAll({
-        filter: { eventTypes: this.projection.eventTypes },
-        maxCount: this.pageSize,
-        ...(this.position ? { after: this.position } : {}),
-      });
-      if (page.length === 0) return total;
-      await this.applyPage(page);
-      total += page.length;
-      await onPage?.(total);
+      // A projection whose events are rare would otherwise rescan everything after its last one
+      // on every wake-up: reads start after what was already scanned, and a short page (all that
+      // matched up to the head seen before reading) moves the scan to that head.
+      const head = await this.events.headPosition();
+      const after = later(this.scanned, this.position);
+      const page = await this.events.readAll({ filter: { eventTypes: this.projection.eventTypes }, maxCount: this.pageSize, ...(after ? { after } : {}) });
+      if (page.length > 0) {
+        await this.applyPage(page);
+        total += page.length;
+        await onPage?.(total);
+      }
+      if (page.length < this.pageSize) {
+        this.scanned = later(this.scanned, head);
+        return total;
+      }
     }
   }
 

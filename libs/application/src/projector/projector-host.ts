@@ -33,6 +33,12 @@ export interface ProjectorHostOptions {
   readonly lease?: Partial<LeaseSettings>;
 }
 
+/** How far a runner has got through the log: scanned past events it ignores, or applied. */
+function reached(runner: ProjectionRunner): Position | undefined {
+  const { scannedTo, position } = runner.status();
+  return scannedTo ?? position;
+}
+
 /** `running`: this host writes it; `waiting`: another host holds its lease; `failed`: stopped on an error. */
 export type ProjectionState = 'running' | 'waiting' | 'failed' | 'stopped';
 
@@ -177,7 +183,7 @@ export class ProjectorHost {
     for (;;) {
       // Another host writes a waiting projection: its progress is in the store.
       await Promise.all(this.slots.filter((slot) => slot.state === 'waiting').map((slot) => slot.runner.resume()));
-      const live = this.slots.filter((slot) => slot.state !== 'failed' && (slot.runner.status().position ?? '') < position);
+      const live = this.slots.filter((slot) => slot.state !== 'failed' && (reached(slot.runner) ?? '') < position);
       if (live.length === 0) return;
       // A projection whose events all lie before `position` has nothing newer to read.
       const behind = await Promise.all(live.map((slot) => this.behind(slot.runner, position)));
@@ -188,11 +194,11 @@ export class ProjectorHost {
   }
 
   private async behind(runner: ProjectionRunner, position: Position): Promise<boolean> {
-    const status = runner.status();
+    const from = reached(runner);
     const [next] = await this.events.readAll({
       filter: { eventTypes: runner.projection.eventTypes },
       maxCount: 1,
-      ...(status.position ? { after: status.position } : {}),
+      ...(from ? { after: from } : {}),
     });
     return next !== undefined && next.position <= position;
   }

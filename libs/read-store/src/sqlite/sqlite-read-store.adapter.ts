@@ -16,6 +16,8 @@ import { openReadModelFile } from './sqlite-file.js';
 import { buildFind, fieldExpr, tableName } from './sqlite-find.js';
 import { SqliteLeases } from './sqlite-leases.js';
 
+const MAX_PREPARED_READS = 256;
+
 export interface SqliteReadStoreOptions {
   /** The database file, e.g. `${DATA_DIR}/read-models.db`, or `:memory:`. */
   readonly file: string;
@@ -38,6 +40,8 @@ export class SqliteReadStore extends ReadStore {
   private readonly tables = new Set<string>();
   /** The guarded upsert of each table, prepared once per table rather than once per write. */
   private readonly upserts = new Map<string, Database.Statement>();
+  /** Read queries by SQL text (see prepared). */
+  private readonly reads = new Map<string, Database.Statement>();
   private readonly advance: Database.Statement;
   private readonly leases: SqliteLeases;
   private readonly clock: () => number;
@@ -125,15 +129,30 @@ export class SqliteReadStore extends ReadStore {
     return this.getMany<D>(collection, [key]).then((found) => found.get(key));
   }
 
+  /**
+   * Queries are prepared once per distinct SQL text: preparing cost more than running for the
+   * dashboard's one-document reads. The texts vary only by collection and query shape, so the
+   * cache stays small; it is emptied if that ever stops being true.
+   */
+  private prepared(sql: string): Database.Statement {
+    let statement = this.reads.get(sql);
+    if (!statement) {
+      if (this.reads.size >= MAX_PREPARED_READS) this.reads.clear();
+      statement = this.db.prepare(sql);
+      this.reads.set(sql, statement);
+    }
+    return statement;
+  }
+
   getMany<D = ReadDocument>(collection: string, keys: readonly string[]): Promise<Map<string, D>> {
     return run(() => {
       assertCollection(collection);
       const found = new Map<string, D>();
       if (!this.hasTable(collection) || keys.length === 0) return found;
       // json_each takes the keys as one bound JSON array: no limit on the number of parameters.
-      const rows = this.db
-        .prepare(`SELECT key, doc FROM ${tableName(collection)} WHERE deleted = 0 AND key IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(keys)) as { key: string; doc: string }[];
+      const rows = this.prepared(`SELECT key, doc FROM ${tableName(collection)} WHERE deleted = 0 AND key IN (SELECT value FROM json_each(?))`).all(
+        JSON.stringify(keys),
+      ) as { key: string; doc: string }[];
       for (const row of rows) found.set(row.key, JSON.parse(row.doc) as D);
       return found;
     });
@@ -145,7 +164,7 @@ export class SqliteReadStore extends ReadStore {
       assertQuery(query);
       const { sql, params } = buildFind(collection, query);
       if (!this.hasTable(collection)) return { items: [], endCursor: undefined, hasNextPage: false };
-      const rows = this.db.prepare(sql).all(...params) as { key: string; doc: string; sortValue: unknown }[];
+      const rows = this.prepared(sql).all(...params) as { key: string; doc: string; sortValue: unknown }[];
       const page = rows.slice(0, query.first);
       const last = page.at(-1);
       return {
@@ -171,6 +190,7 @@ export class SqliteReadStore extends ReadStore {
     return run(() => {
       assertCollection(collection);
       this.upserts.delete(collection);
+      this.reads.clear();
       this.db.exec(`DROP TABLE IF EXISTS ${tableName(collection)}`);
       this.tables.delete(collection);
     });
