@@ -3,9 +3,11 @@
  * `{ hello }` in the same run on the same machine, with the ratio (issue #5, "Performance").
  *
  * 1. Baseline: a bare Apollo Server (standalone), 32 connections.
- * 2. The ledger API on its embedded defaults in a temp DATA_DIR (NODE_ENV=development: production
- *    refuses the sandbox processor; request logging off, as the e2e tests run it), the per-key rate
- *    limit raised out of the way: (a) a dashboard read, `booking(id)` with its payments; (b) the
+ * 2. The ledger API as production runs it (NODE_ENV=production: no introspection, no IDE, and
+ *    graphql-js without its development checks) on the embedded SQLite stores in a temp DATA_DIR,
+ *    with stripe-mock as the card processor (the sandbox refuses production); request logging
+ *    off and the per-key rate limit raised out of the way. The npm script starts the local test
+ *    services and sets NODE_ENV for the whole process, so the bare server runs the same way: (a) a dashboard read, `booking(id)` with its payments; (b) the
  *    money mutation `recordOfflinePayment`, a fresh idempotency key per request, round-robin over
  *    many bookings with room in their balance. Targets: read >= 0.35 of bare with p99 < 25 ms;
  *    mutation >= 0.15 with p99 < 50 ms.
@@ -19,7 +21,7 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { CommandBus } from '@nestjs/cqrs';
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -30,6 +32,7 @@ import { loadConfiguration } from '@ledger/config';
 import { EventStore } from '@ledger/event-store';
 import type { NewEvent } from '@ledger/event-store';
 import { createApi } from '../src/bootstrap.js';
+import { nestHello } from './nest-hello.js';
 import type { LoadResult, LoadSpec } from './load.worker.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -154,6 +157,24 @@ function print(lines: readonly Line[]): void {
   }
 }
 
+/** Production settings with stripe-mock (from `scripts/test-services.sh env`) as the processor. */
+function productionEnvironment(): Record<string, string> {
+  const printed = spawnSync('bash', ['scripts/test-services.sh', 'env'], { encoding: 'utf8' }).stdout;
+  const stripeMock = /STRIPE_MOCK_URL=["']?([^"'\n]+)/.exec(printed)?.[1] ?? process.env.STRIPE_MOCK_URL;
+  if (!stripeMock || process.env.NODE_ENV !== 'production') {
+    throw new Error('bench:api runs the API in production mode against stripe-mock: run it with `npm run bench:api` (which starts the test services)');
+  }
+  const mock = new URL(stripeMock);
+  return {
+    NODE_ENV: 'production',
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: 'whsec_bench',
+    STRIPE_API_HOST: mock.hostname,
+    STRIPE_API_PORT: mock.port,
+    STRIPE_API_PROTOCOL: mock.protocol.replace(':', ''),
+  };
+}
+
 async function main(): Promise<void> {
   console.log(`bench:api: ${CONNECTIONS} connections, ${SECONDS} s per figure, load from autocannon in a child process`);
 
@@ -162,12 +183,16 @@ async function main(): Promise<void> {
   const baseline = await measure({ url: bare.url, connections: CONNECTIONS, seconds: SECONDS, body: JSON.stringify({ query: '{ hello }' }) });
   await bare.stop();
   print([{ figure: 'bare @apollo/server, { hello }', result: baseline }]);
+  const nest = await nestHello(await freePort());
+  const framework = await measure({ url: nest.url, connections: CONNECTIONS, seconds: SECONDS, body: JSON.stringify({ query: '{ hello }' }) });
+  await nest.stop();
+  print([{ figure: 'NestJS + Apollo, { hello } (reference)', result: framework, ratio: framework.perSecond / baseline.perSecond }]);
 
   // 2. The ledger API.
   const dataDir = mkdtempSync(join(tmpdir(), 'ledger-bench-'));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const config = loadConfiguration({ NODE_ENV: 'development', PUBLIC_URL: url, PORT: String(port), DATA_DIR: dataDir });
+  const config = loadConfiguration({ ...productionEnvironment(), PUBLIC_URL: url, PORT: String(port), DATA_DIR: dataDir });
   const app = await createApi(config, { logger: false });
   await app.listen(port, '127.0.0.1');
   try {
@@ -231,6 +256,7 @@ async function main(): Promise<void> {
     const sizeRatio = readSmall.perSecond / readBig.perSecond;
     print([
       { figure: 'bare @apollo/server, { hello }', result: baseline },
+      { figure: 'NestJS + Apollo, { hello } (reference)', result: framework, ratio: framework.perSecond / baseline.perSecond },
       {
         figure: `booking read, ${fmt(small)} events (vs bare)`,
         result: readSmall,
@@ -254,7 +280,7 @@ async function main(): Promise<void> {
       },
     ]);
     console.log('\nratios: read and mutation are req/s over the bare server; the store-size ratio is the cost per read (1 / req/s) with the big store over the small one.');
-    console.log('NODE_ENV=development (production refuses the sandbox processor); request logging off.');
+    console.log('NODE_ENV=production (both servers), stripe-mock as the processor, request logging off.');
   } finally {
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });

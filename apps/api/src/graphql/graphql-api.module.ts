@@ -10,6 +10,8 @@ import { APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
+// Answers are per key and tenant: HTTP caching hints would never apply, so their per-field work is skipped.
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Request } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import type { Configuration } from '@ledger/config';
@@ -54,7 +56,7 @@ export class GraphQLApiModule {
             graphiql: false,
             allowBatchedHttpRequests: false,
             validationRules: [depthRule()],
-            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits()), operationMetricsPlugin(metrics)],
+            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits()), operationMetricsPlugin(metrics), ApolloServerPluginCacheControlDisabled()],
             context: ({ req }: { req: Request }) => authenticatedContext(req, keys),
             formatError: formatGraphQLError,
           }),

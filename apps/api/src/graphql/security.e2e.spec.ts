@@ -233,6 +233,11 @@ describe('GraphQL security', () => {
     expect(codesOf(deep)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     const costly = await graphql(api, keyA, '{ customers(first: 100) { edges { node { bookings(first: 100) { edges { node { id } } } } } } }');
     expect(codesOf(costly)).toEqual(['QUERY_TOO_COMPLEX']);
+    // The same query text costs what its page-size variables ask for, request by request.
+    const paged = 'query($n: Int) { customers(first: $n) { edges { node { bookings(first: 100) { edges { node { id } } } } } } }';
+    expect((await graphql(api, keyA, paged, { n: 1 })).errors).toBeUndefined();
+    expect(codesOf(await graphql(api, keyA, paged, { n: 100 }))).toEqual(['QUERY_TOO_COMPLEX']);
+    expect((await graphql(api, keyA, paged, { n: 2 })).errors).toBeUndefined();
     const batch = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${keyA}` },
