@@ -27,6 +27,9 @@ import { ProjectionRunner, versionedCollection } from './projection-runner.js';
 import type { ProjectionStatus } from './projection-runner.js';
 import { activeGeneration, dropGeneration } from './projection-registry.js';
 
+/** The longest a read-your-writes wait sleeps between checks; runners finishing wake it sooner. */
+const POLL_WAITERS_MS = 20;
+
 export interface ProjectorHostOptions {
   readonly pollMs?: number;
   /** This host's lease owner id and the lease ttl; defaults: a unique id, 10 seconds. */
@@ -60,6 +63,8 @@ export class ProjectorHost {
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
+  /** Waits in caughtUpTo, woken whenever a runner finishes a catch-up. */
+  private readonly progressWaiters = new Set<() => void>();
   /** Counts nudges, so a runner that was busy when one came catches up again instead of sleeping. */
   private nudges = 0;
   private watcher: EventSubscription | undefined;
@@ -189,7 +194,7 @@ export class ProjectorHost {
       const behind = await Promise.all(live.map((slot) => this.behind(slot.runner, position)));
       if (!behind.some(Boolean)) return;
       if (Date.now() > deadline) throw new Error(`read models did not reach ${position} within ${timeoutMs} ms`);
-      await sleep(5);
+      await this.progressOr(POLL_WAITERS_MS);
     }
   }
 
@@ -238,12 +243,26 @@ export class ProjectorHost {
       await this.switchIfRebuilt(slot);
       await slot.runner.catchUp();
       slot.lag = CAUGHT_UP;
+      for (const wake of [...this.progressWaiters]) wake();
       return true;
     } catch (error) {
       if (error instanceof LeaseLostError) this.lost(slot);
       else this.stopped(slot, error);
       return false;
     }
+  }
+
+  /** Resolves when a runner has made progress, or after `ms` at the latest. */
+  private progressOr(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.progressWaiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.progressWaiters.add(wake);
+    });
   }
 
   private pause(ms: number): Promise<void> {
