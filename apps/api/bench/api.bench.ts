@@ -24,7 +24,6 @@ import { CommandBus } from '@nestjs/cqrs';
 import { fork, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateApiKeyCommand, ProjectorHost, CreateTenantCommand } from '@ledger/application';
@@ -32,6 +31,7 @@ import { loadConfiguration } from '@ledger/config';
 import { EventStore } from '@ledger/event-store';
 import type { NewEvent } from '@ledger/event-store';
 import { createApi } from '../src/bootstrap.js';
+import { freePort } from '../src/testing/test-api.js';
 import { nestHello } from './nest-hello.js';
 import type { LoadResult, LoadSpec } from './load.worker.js';
 
@@ -70,18 +70,6 @@ function run(spec: LoadSpec): Promise<LoadResult> {
     });
     child.once('error', reject);
     child.send(spec);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
   });
 }
 

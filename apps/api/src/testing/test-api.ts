@@ -52,7 +52,8 @@ export async function startTestApi(env: Record<string, string | undefined> = {})
   }
 }
 
-function freePort(): Promise<number> {
+/** A port free on loopback right now (for a server whose URL must be known before it starts). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -27,6 +27,19 @@ import { ProjectionRunner, versionedCollection } from './projection-runner.js';
 import type { ProjectionStatus } from './projection-runner.js';
 import { activeGeneration, dropGeneration } from './projection-registry.js';
 
+/** Resolves after `ms`, or sooner when one of `waiters` is called (each call wakes everyone waiting). */
+function wakeable(waiters: Set<() => void>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const wake = (): void => {
+      clearTimeout(timer);
+      waiters.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    waiters.add(wake);
+  });
+}
+
 /** The longest a read-your-writes wait sleeps between checks; runners finishing wake it sooner. */
 const POLL_WAITERS_MS = 20;
 
@@ -254,27 +267,11 @@ export class ProjectorHost {
 
   /** Resolves when a runner has made progress, or after `ms` at the latest. */
   private progressOr(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.progressWaiters.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.progressWaiters.add(wake);
-    });
+    return wakeable(this.progressWaiters, ms);
   }
 
   private pause(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const timer = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+    return wakeable(this.wakers, ms);
   }
 
   /**
