@@ -19,7 +19,9 @@ export type Account =
   | 'cash_on_hand'
   | 'checks_on_hand'
   | 'e_transfers_received'
-  | 'other_receipts';
+  | 'other_receipts'
+  /** Money the cardholder's bank took back through a chargeback the business lost. */
+  | 'dispute_losses';
 
 /** One line of an entry: exactly one of the two sides is non-zero. */
 export type Posting = {

@@ -62,6 +62,7 @@ function refs(event: ProjectedEvent): readonly DocumentRef[] {
     case 'PaymentApplied':
       return [bookingRef(event)];
     case 'Charged':
+    case 'DisputeClosed':
       return [entryRef(event), balanceRef(event)];
     case 'CashCollected':
     case 'Refunded':
@@ -135,6 +136,16 @@ function transferFor(docs: DocumentSet, event: ProjectedEvent): Transfer | null 
         credit: 'accounts_receivable',
         ...amountField(event),
       };
+    case 'DisputeClosed':
+      // A lost chargeback: the processor took the money back and the business bears the loss. The
+      // customer owes nothing more for it (the bank decided), so receivables stay as they are.
+      return textField(event, 'outcome') === 'LOST'
+        ? {
+            debit: 'dispute_losses',
+            credit: 'processor_clearing',
+            ...amountField(event),
+          }
+        : null;
     case 'Refunded':
       // Money returned to the customer reopens what they owe, and leaves the account it came from.
       return {
@@ -246,7 +257,7 @@ export const ledgerJournalProjection: Projection = {
   name: 'ledger-journal',
   version: 1,
   collections: [ENTRIES, BALANCE, PAYMENT_INDEX, BOOKINGS],
-  eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded', ...bookingEventTypes],
+  eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded', 'DisputeClosed', ...bookingEventTypes],
   refs,
   evolve,
 };

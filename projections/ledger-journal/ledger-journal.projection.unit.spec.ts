@@ -178,6 +178,19 @@ describe('ledger journal projection', () => {
     });
   });
 
+  it('posts a lost chargeback as a loss out of processor clearing, and nothing for a won one', () => {
+    const closed = (outcome: string) => ['DisputeClosed', { paymentId: 'p1', disputeId: `dp-${outcome}`, outcome, amount: cad(4000) }] as const;
+    const won = balanceOf(replay(projection, eventsFrom([booked(10000), initiated('p1', 4000), charged('p1', 4000), closed('WON')])));
+    expect(net(won, 'processor_clearing')).toBe(4000);
+    expect(won.accounts.dispute_losses).toBeUndefined();
+    const events = eventsFrom([booked(10000), initiated('p1', 4000), charged('p1', 4000), closed('LOST')]);
+    const lost = balanceOf(replay(projection, [...events, ...events]));
+    expect(lost.totalDebitMinor).toBe(lost.totalCreditMinor);
+    expect(net(lost, 'processor_clearing')).toBe(0);
+    expect(net(lost, 'dispute_losses')).toBe(4000);
+    expect(net(lost, 'accounts_receivable')).toBe(6000);
+  });
+
   it('changes nothing when the same event is applied twice', () => {
     expect(replay(projection, [...story, ...story])).toEqual(replay(projection, story));
   });
