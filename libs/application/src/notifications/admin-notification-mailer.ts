@@ -11,11 +11,12 @@ import { renderLinkPaidAdminEmail } from '@ledger/mail';
 import { CommandContexts } from '../command-contexts.js';
 import { deriveId } from '../ids.js';
 import { LedgerReader } from '../payments/ledger-reader.js';
-import { causeOf, systemActor, tenantOf } from '../process-managers/manager-support.js';
+import { tenantOf } from '../process-managers/manager-support.js';
 import type { ProcessManager } from '../process-managers/process-manager-runner.js';
 import { linesOfAllocations, presentationOf } from './email-content.js';
 import { EmailDeliveries } from './email-deliveries.js';
-import type { Composition, Delivery } from './email-deliveries.js';
+import type { Composition } from './email-deliveries.js';
+import { mailForEvent, occurredAtOf } from './event-mailing.js';
 
 export function adminNotificationEmailId(notificationId: string): string {
   return deriveId(notificationId, 'admin-notification-email');
@@ -28,17 +29,14 @@ export class AdminNotificationMailer implements ProcessManager {
 
   constructor(
     private readonly reader: LedgerReader,
-    private readonly deliveries: EmailDeliveries,
-    private readonly contexts: CommandContexts,
+    readonly deliveries: EmailDeliveries,
+    readonly contexts: CommandContexts,
   ) {}
 
   async handle(event: RecordedEvent): Promise<string> {
-    const tenantId = tenantOf(event);
     const notice = event.data as AdminNotificationRequested['data'];
-    const emailId = adminNotificationEmailId(notice.notificationId);
-    const context = this.contexts.create(deriveId(event.id, this.name), tenantId, systemActor(this.name), causeOf(event));
-    const delivery = await this.deliveries.deliver({ emailId, kind: 'ADMIN_LINK_PAID', context }, () => this.compose(tenantId, notice, event));
-    return describeDelivery(delivery, `notification ${notice.notificationId}`);
+    const email = { emailId: adminNotificationEmailId(notice.notificationId), kind: 'ADMIN_LINK_PAID' as const, about: `notification ${notice.notificationId}` };
+    return mailForEvent(this, this.name, event, email, () => this.compose(tenantOf(event), notice, event));
   }
 
   private async compose(tenantId: string, notice: AdminNotificationRequested['data'], event: RecordedEvent): Promise<Composition> {
@@ -46,7 +44,6 @@ export class AdminNotificationMailer implements ProcessManager {
     if (tenant.adminEmail === null) return { skip: 'the business has no admin e-mail address' };
     const customer = await this.reader.customer(tenantId, notice.customerId);
     const payment = await this.reader.payment(tenantId, notice.paymentId);
-    const occurredAt = event.metadata.occurredAt;
     const email = renderLinkPaidAdminEmail({
       ...presentationOf(tenant),
       businessName: tenant.name,
@@ -54,20 +51,9 @@ export class AdminNotificationMailer implements ProcessManager {
       customerEmail: customer.email,
       amount: notice.amount,
       bookings: await linesOfAllocations(this.reader, tenantId, payment.allocations),
-      paidAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+      paidAt: occurredAtOf(event),
       paymentId: notice.paymentId,
     });
     return { send: { to: tenant.adminEmail, ...email } };
-  }
-}
-
-export function describeDelivery(delivery: Delivery, about: string): string {
-  switch (delivery.status) {
-    case 'SENT':
-      return `sent ${about} as ${delivery.messageId}`;
-    case 'ALREADY_SENT':
-      return `already sent: ${about} as ${delivery.messageId}`;
-    case 'SKIPPED':
-      return `skipped ${about}: ${delivery.reason}`;
   }
 }

@@ -11,9 +11,9 @@ import { renderReceiptEmail } from '@ledger/mail';
 import { CommandContexts } from '../command-contexts.js';
 import { deriveId } from '../ids.js';
 import { LedgerReader } from '../payments/ledger-reader.js';
-import { causeOf, systemActor, tenantOf } from '../process-managers/manager-support.js';
+import { tenantOf } from '../process-managers/manager-support.js';
 import type { ProcessManager } from '../process-managers/process-manager-runner.js';
-import { describeDelivery } from './admin-notification-mailer.js';
+import { mailForEvent, occurredAtOf } from './event-mailing.js';
 import { linesOfAllocations, presentationOf } from './email-content.js';
 import { EmailDeliveries } from './email-deliveries.js';
 import type { Composition } from './email-deliveries.js';
@@ -29,17 +29,14 @@ export class ReceiptMailer implements ProcessManager {
 
   constructor(
     private readonly reader: LedgerReader,
-    private readonly deliveries: EmailDeliveries,
-    private readonly contexts: CommandContexts,
+    readonly deliveries: EmailDeliveries,
+    readonly contexts: CommandContexts,
   ) {}
 
   async handle(event: RecordedEvent): Promise<string> {
-    const tenantId = tenantOf(event);
     const charged = event.data as Charged['data'];
-    const emailId = receiptEmailId(charged.paymentId);
-    const context = this.contexts.create(deriveId(event.id, this.name), tenantId, systemActor(this.name), causeOf(event));
-    const delivery = await this.deliveries.deliver({ emailId, kind: 'RECEIPT', context }, () => this.compose(tenantId, charged, event));
-    return describeDelivery(delivery, `receipt for payment ${charged.paymentId}`);
+    const email = { emailId: receiptEmailId(charged.paymentId), kind: 'RECEIPT' as const, about: `receipt for payment ${charged.paymentId}` };
+    return mailForEvent(this, this.name, event, email, () => this.compose(tenantOf(event), charged, event));
   }
 
   private async compose(tenantId: string, charged: Charged['data'], event: RecordedEvent): Promise<Composition> {
@@ -48,14 +45,13 @@ export class ReceiptMailer implements ProcessManager {
     const customer = await this.reader.customer(tenantId, payment.customerId);
     // A partial capture takes less than was asked for; the receipt shows what was taken.
     const shares = allocateInOrder(charged.amount, payment.allocations);
-    const occurredAt = event.metadata.occurredAt;
     const email = renderReceiptEmail({
       ...presentationOf(tenant),
       businessName: tenant.name,
       customerName: customer.name,
       amount: charged.amount,
       bookings: await linesOfAllocations(this.reader, tenantId, shares),
-      paidAt: typeof occurredAt === 'string' ? occurredAt : event.recordedAt.toISOString(),
+      paidAt: occurredAtOf(event),
       ...cardOf(charged, payment.cardId === null ? undefined : customer.cards[payment.cardId]),
       paymentId: charged.paymentId,
     });
