@@ -9,6 +9,7 @@ export {
   assertPositiveAmount,
   assertSameCurrency,
   compareMoney,
+  formatMoney,
   isCurrencyCode,
   money,
   moneyEquals,

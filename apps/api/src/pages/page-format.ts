@@ -3,23 +3,14 @@
  * formatted from a decimal string built from the integer (never a float division), and dates
  * are the booking's calendar day, shown without any time-zone shift.
  */
+import { formatMoney as formatExactMoney } from '@ledger/domain';
 import type { Money } from '@ledger/domain';
 
 const LOCALE = 'en-CA';
 
-function fractionDigits(currency: string): number {
-  return new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
 /** `{ amountMinor: 12500, currency: 'CAD' }` reads `$125.00`; other currencies keep their code (`US$125.00`). */
 export function formatMoney(amount: Money): string {
-  const digits = fractionDigits(amount.currency);
-  const negative = amount.amountMinor < 0;
-  const units = String(Math.abs(amount.amountMinor)).padStart(digits + 1, '0');
-  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
-  const format = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: amount.currency });
-  // Intl formats decimal strings exactly (ES2023), so large amounts never lose a cent.
-  return format.format(`${negative ? '-' : ''}${decimal}` as unknown as number);
+  return formatExactMoney(amount, LOCALE);
 }
 
 /** `2026-11-20` reads `Friday, November 20, 2026`; anything else is shown as recorded. */

@@ -101,3 +101,16 @@ function checkedResult(amountMinor: number, currency: string): Money {
   }
   return money(amountMinor, currency);
 }
+
+/**
+ * Money as people read it, in a locale. Formatted from the exact decimal string of the integer
+ * minor units, never a float division, so a large amount shows every cent it has.
+ */
+export function formatMoney(amount: Money, locale: string): string {
+  const digits = new Intl.NumberFormat(locale, { style: 'currency', currency: amount.currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const units = Math.abs(amount.amountMinor).toString().padStart(digits + 1, '0');
+  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
+  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: amount.currency });
+  // A numeric string is formatted exactly as written (ECMA-402 NumberFormat v3).
+  return format.format(`${amount.amountMinor < 0 ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
+}

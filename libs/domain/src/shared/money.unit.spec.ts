@@ -1,6 +1,7 @@
 // Goal: money arithmetic is exact and refuses anything that could lose or invent a cent.
 // Method: call the helpers directly and assert results or the DomainError code they throw.
 import {
+  formatMoney,
   addMoney,
   assertPositiveAmount,
   compareMoney,
@@ -73,5 +74,13 @@ describe('money', () => {
 
   it.each([0, -1, 0.5])('refuses %p as a positive amount to move', (amountMinor) => {
     expect(codeOf(() => assertPositiveAmount({ amountMinor, currency: 'CAD' }))).toBe('INVALID_AMOUNT');
+  });
+
+  it('formats minor units exactly, whatever the size, the sign or the currency', () => {
+    expect(formatMoney(money(12_550, 'CAD'), 'en-US')).toBe('CA$125.50');
+    expect(formatMoney(money(7, 'CAD'), 'en-CA')).toBe('$0.07');
+    expect(formatMoney(money(Number.MAX_SAFE_INTEGER, 'USD'), 'en-US')).toBe('$90,071,992,547,409.91');
+    expect(formatMoney(money(500, 'JPY'), 'en-US')).toBe('¥500');
+    expect(formatMoney({ amountMinor: -1_050, currency: 'EUR' }, 'en-US')).toBe('-€10.50');
   });
 });

@@ -4,6 +4,8 @@
  * every cent it has. Dates are shown in the business's time zone.
  */
 
+import { formatMoney as formatExactMoney } from '@ledger/domain';
+
 export interface TemplateMoney {
   readonly amountMinor: number;
   readonly currency: string;
@@ -18,19 +20,9 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (character) => htmlEscapes[character] ?? character);
 }
 
-function fractionDigits(currency: string, locale: string): number {
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
-
 /** `{ amountMinor: 12550, currency: 'CAD' }` in en-US reads `CA$125.50`. */
 export function formatMoney(money: TemplateMoney, locale = DEFAULT_LOCALE): string {
-  const digits = fractionDigits(money.currency, locale);
-  const negative = money.amountMinor < 0;
-  const units = Math.abs(money.amountMinor).toString().padStart(digits + 1, '0');
-  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
-  const format = new Intl.NumberFormat(locale, { style: 'currency', currency: money.currency });
-  // A numeric string is formatted exactly as written (ECMA-402 NumberFormat v3).
-  return format.format(`${negative ? '-' : ''}${decimal}` as Intl.StringNumericLiteral);
+  return formatExactMoney(money, locale);
 }
 
 /** A calendar day (`2026-11-20`) stays that day everywhere; an instant is shown in the zone. */
