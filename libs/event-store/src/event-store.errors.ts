@@ -33,6 +33,17 @@ export class InvalidEventError extends EventStoreError {
   }
 }
 
+/**
+ * A read named a position this store never hands out (a checkpoint from another adapter, or a
+ * client's made-up cursor); nothing was read. It is the reader's mistake, not an outage.
+ */
+export class InvalidPositionError extends EventStoreError {
+  readonly code = 'INVALID_POSITION';
+  constructor(readonly position: unknown) {
+    super(`Not a position of this event store: ${JSON.stringify(position)}`);
+  }
+}
+
 /** The store's file or server cannot be used as it is; start-up must stop. */
 export class EventStoreUnavailableError extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE';

@@ -4,6 +4,8 @@
  * stored as checkpoints anywhere (a SQL column, a Mongo field, a file) and compared without
  * knowing which adapter produced them.
  */
+import { InvalidPositionError } from './event-store.errors.js';
+
 export type Position = string & { readonly __brand: 'Position' };
 
 const WIDTH = 16;
@@ -16,8 +18,8 @@ export function encodePosition(...parts: readonly bigint[]): Position {
 }
 
 export function decodePosition(position: Position, partCount: number): bigint[] {
-  if (position.length !== WIDTH * partCount || !/^[0-9a-f]+$/.test(position)) {
-    throw new RangeError(`Not a position of this event store: "${position}"`);
+  if (typeof position !== 'string' || position.length !== WIDTH * partCount || !/^[0-9a-f]+$/.test(position)) {
+    throw new InvalidPositionError(position);
   }
   const parts: bigint[] = [];
   for (let i = 0; i < partCount; i++) parts.push(BigInt(`0x${position.slice(i * WIDTH, (i + 1) * WIDTH)}`));

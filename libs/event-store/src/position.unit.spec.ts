@@ -1,4 +1,5 @@
 // Opaque positions: plain string order must equal numeric log order, across widths of numbers.
+import { InvalidPositionError } from './event-store.errors.js';
 import { comparePositions, decodePosition, encodePosition } from './position.js';
 
 describe('positions', () => {
@@ -11,8 +12,9 @@ describe('positions', () => {
 
   it('round-trips multi-part positions and refuses foreign strings', () => {
     expect(decodePosition(encodePosition(12n, 34n), 2)).toEqual([12n, 34n]);
-    expect(() => decodePosition(encodePosition(1n), 2)).toThrow(RangeError);
-    expect(() => decodePosition('zz' as never, 1)).toThrow(RangeError);
+    expect(() => decodePosition(encodePosition(1n), 2)).toThrow(InvalidPositionError);
+    expect(() => decodePosition('zz' as never, 1)).toThrow(InvalidPositionError);
+    expect(() => decodePosition(42 as never, 1)).toThrow(InvalidPositionError);
     expect(() => encodePosition(-1n)).toThrow(RangeError);
   });
 });

@@ -6,19 +6,19 @@
  */
 import { Module, ValidationPipe } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
-import { APP_PIPE } from '@nestjs/core';
-import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloDriver } from '@nestjs/apollo';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 // Answers are per key and tenant: HTTP caching hints would never apply, so their per-field work is skipped.
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { Request } from 'express';
-import type { GraphQLSchema } from 'graphql';
 import type { Configuration } from '@ledger/config';
 import { ApiKeyAuthenticator } from '@ledger/application';
 import { authenticatedContext } from './common/auth.js';
 import { formatGraphQLError, validationFailed } from './common/errors.js';
-import { costLimitPlugin, depthRule } from './common/limits.js';
+import { GraphQLExceptionFilter } from './common/exception-filter.js';
+import { documentLimits, operationLimitsPlugin, parseOptions } from './common/limits.js';
 import { IdeAssetsController, offlineIdePlugin } from './common/ide.js';
 import { SafeInt } from './common/scalars.js';
 import { RateLimits, rateLimitPlugin } from './common/rate-limit.js';
@@ -39,14 +39,14 @@ export const resolvers = [BookingResolver, CustomerResolver, PaymentResolver, Pa
 export class GraphQLApiModule {
   static forRoot(config: Configuration): DynamicModule {
     const production = config.environment === 'production';
-    let schema: GraphQLSchema | undefined;
+    const limits = documentLimits(production);
     return {
       module: GraphQLApiModule,
       imports: [
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [ApiKeyAuthenticator, GraphQLSchemaHost, LedgerMetrics],
-          useFactory: (keys: ApiKeyAuthenticator, host: GraphQLSchemaHost, metrics: LedgerMetrics) => ({
+          inject: [ApiKeyAuthenticator, LedgerMetrics],
+          useFactory: (keys: ApiKeyAuthenticator, metrics: LedgerMetrics) => ({
             autoSchemaFile: true,
             sortSchema: true,
             path: '/graphql',
@@ -55,8 +55,16 @@ export class GraphQLApiModule {
             includeStacktraceInErrorResponses: false,
             graphiql: false,
             allowBatchedHttpRequests: false,
-            validationRules: [depthRule()],
-            plugins: [...(production ? [] : [offlineIdePlugin()]), costLimitPlugin(() => (schema ??= host.schema)), rateLimitPlugin(new RateLimits()), operationMetricsPlugin(metrics), ApolloServerPluginCacheControlDisabled()],
+            parseOptions,
+            validationRules: limits.validationRules,
+            plugins: [
+              ...(production ? [] : [offlineIdePlugin()]),
+              ...limits.plugins,
+              operationLimitsPlugin(),
+              rateLimitPlugin(new RateLimits()),
+              operationMetricsPlugin(metrics),
+              ApolloServerPluginCacheControlDisabled(),
+            ],
             context: ({ req }: { req: Request }) => authenticatedContext(req, keys),
             formatError: formatGraphQLError,
           }),
@@ -65,6 +73,7 @@ export class GraphQLApiModule {
       controllers: production ? [] : [IdeAssetsController],
       providers: [
         { provide: CONFIGURATION, useValue: config },
+        { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EventStore, NewEvent, RecordedEvent } from '../event-store.port.js';
-import { InvalidEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { InvalidEventError, InvalidPositionError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { verifyChain } from '../hash-chain.js';
 
 export interface ContractTarget {
@@ -204,6 +204,12 @@ export function eventStoreContract(name: string, target: ContractTarget | undefi
         expect([...types(first), ...types(second), ...types(rest)]).toEqual(['E0', 'E1', 'E2', 'E3', 'E4']);
         const before = await store.readAll({ filter, direction: 'backwards', after: rest[0]!.position });
         expect(types(before)).toEqual(['E3', 'E2', 'E1', 'E0']);
+      });
+
+      it('refuses a position it never handed out as bad input', async () => {
+        for (const after of ['zz', '', 'ffffffffffffffffffffffffffffffffffff', '$all']) {
+          await expect(store.readAll({ after: after as never, maxCount: 1 })).rejects.toBeInstanceOf(InvalidPositionError);
+        }
       });
 
       it('filters by event type and by stream category', async () => {

@@ -16,7 +16,7 @@ import { convertRustEvent } from '@kurrent/kurrentdb-client/dist/utils/convertRu
 import { convertGrpcEvent } from '@kurrent/kurrentdb-client/dist/utils/convertGrpcEvent.js';
 import { StreamIdentifier, UUID } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/shared_pb.js';
 import { ReadResp } from '@kurrent/kurrentdb-client/generated/kurrentdb/protocols/v1/streams_pb.js';
-import { EventStoreUnavailableError, InvalidEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EventStoreUnavailableError, InvalidEventError, InvalidPositionError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import type { NewEvent } from '../event-store.port.js';
 import { verifyChain } from '../hash-chain.js';
 import { EventSerde } from '../serde.js';
@@ -159,7 +159,7 @@ describe('EventStoreDB mapping', () => {
       expect([...positions].sort()).toEqual(positions);
       expect(positions[1]).toBe('0000000000000005000000000000012c');
       expect(toClientPosition(positions[3]!)).toEqual({ commit: 2n ** 63n, prepare: 2n ** 63n + 1n });
-      expect(() => toClientPosition('0000000000000005' as never)).toThrow(RangeError);
+      expect(() => toClientPosition('0000000000000005' as never)).toThrow(InvalidPositionError);
     });
 
     it('states an expected revision on every append and never ANY', () => {

@@ -19,7 +19,7 @@ import type {
   StreamMetadata,
   SubscribeToAllOptions,
 } from '../event-store.port.js';
-import { WrongExpectedRevisionError } from '../event-store.errors.js';
+import { InvalidPositionError, WrongExpectedRevisionError } from '../event-store.errors.js';
 import { PagedSubscription } from '../paged-subscription.js';
 import type { ScannedPage } from '../paged-subscription.js';
 import type { Position } from '../position.js';
@@ -58,7 +58,7 @@ function toPosition(rowid: number): Position {
 function fromPosition(position: Position | undefined): number {
   if (position === undefined) return 0;
   if (typeof position !== 'string' || position.length !== POSITION_WIDTH || !/^[0-9a-f]+$/.test(position)) {
-    throw new RangeError(`Not a position of the SQLite event store: ${JSON.stringify(position)}`);
+    throw new InvalidPositionError(position);
   }
   return Number.parseInt(position, 16);
 }

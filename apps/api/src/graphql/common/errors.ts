@@ -1,14 +1,18 @@
 /**
  * Every error reaches clients with a stable UPPER_SNAKE `extensions.code`. Rejections decided by
  * the ledger keep their code and details; validation failures become VALIDATION_FAILED with the
- * fields at fault; anything unexpected becomes INTERNAL_SERVER_ERROR with a neutral message and
- * is logged here, so no stack trace or internal detail leaves the server.
+ * fields at fault; a read that names something the stores cannot hold (a made-up cursor or
+ * position, a reserved stream name) is bad input too. Anything unexpected becomes
+ * INTERNAL_SERVER_ERROR with a neutral message and is logged at ERROR with its stack, so no
+ * stack trace or internal detail leaves the server; the expected ones are logged at info, in one
+ * line, because a client's mistake is not the operator's problem.
  */
 import { BadRequestException, ForbiddenException, HttpException, Logger, UnauthorizedException } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
 import { GraphQLError } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
 import { isRejection } from '@ledger/application';
+import { InvalidEventError, InvalidPositionError } from '@ledger/event-store';
 import { ReadStoreError } from '@ledger/read-store';
 
 const logger = new Logger('GraphQL');
@@ -25,7 +29,13 @@ const REQUEST_CODES = new Set([
 ]);
 
 /** Our own codes raised as GraphQLErrors (auth, limits, validation). */
-const OWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'NOT_FOUND']);
+const OWN_CODES = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'VALIDATION_FAILED', 'QUERY_TOO_COMPLEX', 'RATE_LIMITED', 'NOT_FOUND', 'BAD_USER_INPUT']);
+
+interface Classified {
+  readonly code: string;
+  readonly message: string;
+  readonly details?: unknown;
+}
 
 export function validationFailed(errors: ValidationError[]): BadRequestException {
   const fields = flatten(errors);
@@ -47,27 +57,37 @@ function flatten(errors: ValidationError[], prefix = ''): { field: string; messa
   });
 }
 
-function fromHttpException(error: HttpException): {
-  code: string;
-  message: string;
-  details?: unknown;
-} {
+function fromHttpException(error: HttpException): Classified | undefined {
   const body = error.getResponse() as { code?: string; message?: string | string[]; fields?: unknown } | string;
-  if (typeof body === 'object' && body.code === 'VALIDATION_FAILED')
-    return {
-      code: body.code,
-      message: String(body.message),
-      details: { fields: body.fields },
-    };
+  if (typeof body === 'object' && body.code === 'VALIDATION_FAILED') return { code: body.code, message: String(body.message), details: { fields: body.fields } };
   if (error instanceof UnauthorizedException) return { code: 'UNAUTHENTICATED', message: error.message };
   if (error instanceof ForbiddenException) return { code: 'FORBIDDEN', message: error.message };
-  if (error.getStatus() === 429)
-    return {
-      code: 'RATE_LIMITED',
-      message: 'Too many requests for this API key; slow down and retry shortly',
-    };
+  if (error.getStatus() === 429) return { code: 'RATE_LIMITED', message: 'Too many requests for this API key; slow down and retry shortly' };
   if (error instanceof BadRequestException) return { code: 'VALIDATION_FAILED', message: error.message };
-  return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal error' };
+  return undefined;
+}
+
+/** Reads of the stores that the request itself made impossible. */
+function fromStoreError(error: unknown): Classified | undefined {
+  const badRead =
+    (error instanceof ReadStoreError && error.code === 'INVALID_READ_REQUEST') ||
+    error instanceof InvalidPositionError ||
+    (error instanceof InvalidEventError && error.reason === 'INVALID_STREAM');
+  return badRead ? { code: 'VALIDATION_FAILED', message: (error as Error).message } : undefined;
+}
+
+/** What an error means for the client, or undefined when it is the server's own failure. */
+export function classify(error: unknown): Classified | undefined {
+  if (isRejection(error)) return { code: error.code, message: error.message, details: error.details };
+  if (error instanceof HttpException) return fromHttpException(error);
+  const store = fromStoreError(error);
+  if (store) return store;
+  // Our own GraphQLErrors: a scalar refusing a value, a limit met during validation, auth.
+  const own = error instanceof GraphQLError ? error.extensions.code : undefined;
+  if (error instanceof GraphQLError && typeof own === 'string' && OWN_CODES.has(own)) {
+    return { code: own, message: error.message, ...(error.extensions.details ? { details: error.extensions.details } : {}) };
+  }
+  return undefined;
 }
 
 /** Apollo's `formatError`: the formatted error and the original thrown value. */
@@ -78,42 +98,16 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     ...(formatted.locations ? { locations: formatted.locations } : {}),
     ...(formatted.path ? { path: formatted.path } : {}),
   };
-  if (isRejection(original)) {
-    return {
-      ...base,
-      message: original.message,
-      extensions: { code: original.code, details: original.details },
-    };
-  }
-  if (original instanceof HttpException) {
-    const { code, message, details } = fromHttpException(original);
-    if (code === 'INTERNAL_SERVER_ERROR') logger.error(original);
-    return {
-      ...base,
-      message,
-      extensions: { code, ...(details ? { details } : {}) },
-    };
-  }
-  if (original instanceof ReadStoreError && original.code === 'INVALID_READ_REQUEST') {
-    return {
-      ...base,
-      message: original.message,
-      extensions: { code: 'VALIDATION_FAILED' },
-    };
-  }
-  // A scalar refusing a value (SafeInt out of range) is bad input like any other.
-  if (original instanceof GraphQLError && original.extensions.code === 'VALIDATION_FAILED') {
-    return { ...base, message: original.message, extensions: { code: 'VALIDATION_FAILED' } };
+  const known = classify(original);
+  if (known) {
+    logger.log(`${known.code}${formatted.path ? ` at ${formatted.path.join('.')}` : ''}: ${known.message}`);
+    return { ...base, message: known.message, extensions: { code: known.code, ...(known.details ? { details: known.details } : {}) } };
   }
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && (REQUEST_CODES.has(code) || OWN_CODES.has(code))) {
+  if (typeof code === 'string' && REQUEST_CODES.has(code)) {
     const details = formatted.extensions?.details;
     return { ...base, extensions: { code, ...(details ? { details } : {}) } };
   }
   logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
-  return {
-    ...base,
-    message: 'Internal error',
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
-  };
+  return { ...base, message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

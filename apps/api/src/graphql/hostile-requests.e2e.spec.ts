@@ -1,0 +1,94 @@
+// Goal: what a hostile-input probe found stays fixed. Documents that explode, cycle, nest, widen
+// or bloat are refused with a 400 and a code before any resolver runs, the server stays
+// responsive meanwhile, and malformed variables answer 400 BAD_USER_INPUT naming the variable,
+// every time the same query text is sent (no cache decides the answer).
+// Method: one embedded API over real HTTP, a REPORTER key (the weakest that may query), the
+// shared list of hostile requests; the event log's head is compared before and after.
+import { EventStore } from '@ledger/event-store';
+import { startTestApi } from '../testing/test-api.js';
+import type { TestApi } from '../testing/test-api.js';
+import { codesOf, createTenantWithKey, graphql, keyFor } from '../testing/graphql-client.js';
+import type { GraphQLResponse } from '../testing/graphql-client.js';
+import { HOSTILE_REQUESTS, explodingFragments } from '../testing/hostile-documents.js';
+
+async function post(api: TestApi, key: string, body: unknown): Promise<GraphQLResponse> {
+  const response = await fetch(`${api.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, ...((await response.json()) as object) };
+}
+
+describe('hostile GraphQL requests', () => {
+  let api: TestApi;
+  let admin: string;
+  let reporter: string;
+
+  beforeAll(async () => {
+    api = await startTestApi();
+    admin = await createTenantWithKey(api, 'hostile');
+    reporter = await keyFor(api, 'hostile', 'REPORTER');
+  });
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it.each(HOSTILE_REQUESTS.map((request) => [request.name, request] as const))('refuses %s with a 400 and a code', async (_name, request) => {
+    const before = await api.app.get(EventStore).headPosition();
+    const answer = await post(api, reporter, request.body);
+    expect({ status: answer.status, code: codesOf(answer)[0] }).toEqual({ status: 400, code: request.code });
+    expect(JSON.stringify(answer)).not.toContain('INTERNAL_SERVER_ERROR');
+    expect(await api.app.get(EventStore).headPosition()).toBe(before);
+  });
+
+  it('stays responsive while an exploding document is refused', async () => {
+    const attacks = Array.from({ length: 8 }, () => post(api, reporter, { query: explodingFragments(30) }));
+    const live = await fetch(`${api.url}/health/live`);
+    expect(live.status).toBe(200);
+    for (const answer of await Promise.all(attacks)) expect(codesOf(answer)).toEqual(['QUERY_TOO_COMPLEX']);
+  });
+
+  describe('malformed variables answer 400 BAD_USER_INPUT naming the variable, every time', () => {
+    const booking = 'query($id: ID!) { booking(id: $id) { id } }';
+    const cases: [string, string, Record<string, unknown> | undefined, RegExp][] = [
+      ['no variables at all', booking, undefined, /\$id/],
+      ['a required variable that is null', booking, { id: null }, /\$id/],
+      ['an Int given "abc"', 'query($n: Int) { bookings(first: $n) { edges { cursor } } }', { n: 'abc' }, /\$n/],
+      [
+        'an input without its required bookingId',
+        'mutation($i: RecordOfflinePaymentInput!) { recordOfflinePayment(input: $i) { id } }',
+        { i: { method: 'CASH', idempotencyKey: 'k1' } },
+        /bookingId/,
+      ],
+      [
+        'a SafeInt given a fraction',
+        'mutation($a: SafeInt!) { createBooking(input: { customerId: "c", description: "x", amountMinor: $a, currency: "CAD", serviceDate: "2026-01-01", source: PHONE }) { booking { id } } }',
+        { a: 1.5 },
+        /\$a/,
+      ],
+    ];
+
+    it.each(cases)('%s', async (_name, query, variables, named) => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const answer = await post(api, admin, variables === undefined ? { query } : { query, variables });
+        expect({ status: answer.status, codes: codesOf(answer) }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
+        expect(answer.errors![0]!.message).toMatch(named);
+      }
+    });
+
+    it('the same text with good variables still answers, before and after', async () => {
+      const good = await graphql(api, admin, 'query($n: Int) { bookings(first: $n) { edges { cursor } } }', { n: 5 });
+      expect(good.errors).toBeUndefined();
+      const bad = await graphql(api, admin, 'query($n: Int) { bookings(first: $n) { edges { cursor } } }', { n: 'abc' });
+      expect(codesOf(bad)).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+
+  it('answers bad audit positions and reserved stream names as bad input', async () => {
+    for (const args of ['afterPosition: "zz"', 'stream: "$all"', 'stream: "$et-ApiKeyCreated"']) {
+      const answer = await graphql(api, admin, `{ auditTrail(${args}) { hasMore } }`);
+      expect([args, codesOf(answer)]).toEqual([args, ['VALIDATION_FAILED']]);
+    }
+  });
+});
