@@ -38,6 +38,8 @@ export async function createApi(config: Configuration, options: ApiOptions = {})
     // Production logs are JSON lines like the request logs, for the log pipeline to parse.
     ...(options.logger === undefined ? (config.environment === 'production' ? { logger: new ConsoleLogger({ json: true }) } : {}) : { logger: options.logger }),
   });
+  // Naming the framework in every answer only helps someone matching exploits to versions.
+  app.disable('x-powered-by');
   app.useBodyParser('json', { limit: REQUEST_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: REQUEST_BODY_LIMIT, extended: false });
   // Request logs go to stdout as JSON lines; tests pass logger: false and get none.

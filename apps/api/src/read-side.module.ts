@@ -3,7 +3,7 @@
  * host that keeps every read model caught up with the log while the API runs.
  */
 import { Global, Inject, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Configuration } from '@ledger/config';
 import { ProjectorHost } from '@ledger/application';
 import type { ProjectorHostOptions } from '@ledger/application';
@@ -23,7 +23,7 @@ export function hostOptions(config: Configuration): ProjectorHostOptions {
 
 @Global()
 @Module({})
-export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReadSideModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   constructor(@Inject(ProjectorHost) private readonly host: ProjectorHost) {}
 
   static forRoot(config: Configuration): DynamicModule {
@@ -41,8 +41,12 @@ export class ReadSideModule implements OnApplicationBootstrap, OnApplicationShut
     await this.host.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Projections stop before any store closes (stores close in onApplicationShutdown, after this). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.host.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.host.reads.close();
   }
 }

@@ -6,7 +6,7 @@
  */
 import 'reflect-metadata';
 import { Inject, Logger, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, DynamicModule, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ProjectorHost } from '@ledger/application';
 import { ConfigurationError, loadConfiguration } from '@ledger/config';
@@ -16,7 +16,7 @@ import { allProjections } from '@ledger/projections';
 import { ReadStore, createReadStore } from '@ledger/read-store';
 
 @Module({})
-class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
+class ProjectorModule implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Projector');
 
   constructor(@Inject(ProjectorHost) private readonly host: ProjectorHost) {}
@@ -38,8 +38,12 @@ class ProjectorModule implements OnApplicationBootstrap, OnApplicationShutdown {
     this.logger.log(`Following the log for ${running.length} projections: ${running.map((p) => `${p.name}@${p.generation}`).join(', ')}`);
   }
 
-  async onApplicationShutdown(signal?: string): Promise<void> {
+  /** Projections stop before any store closes (stores close in onApplicationShutdown, after this). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.host.stop();
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
     await this.host.reads.close();
     this.logger.log(`Stopped${signal ? ` on ${signal}` : ''}.`);
   }

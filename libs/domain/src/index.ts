@@ -18,6 +18,7 @@ export {
   zeroMoney,
 } from './shared/money.js';
 export type { Money } from './shared/money.js';
+export { requireCalendarDay } from './shared/validation.js';
 export { eventMetadataFor, formatActor, parseActor } from './shared/event-metadata.js';
 export type { Actor, ActorKind, CommandContext, EventMetadata } from './shared/event-metadata.js';
 export { foldEvents } from './shared/decider.js';

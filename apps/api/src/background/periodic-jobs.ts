@@ -4,7 +4,7 @@
  * a run still in progress is not started again.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { HoldExpiryMonitor, PaymentReconciler } from '@ledger/application';
 
 interface Job {
@@ -14,7 +14,7 @@ interface Job {
 }
 
 @Injectable()
-export class PeriodicJobs implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PeriodicJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PeriodicJobs.name);
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly running = new Map<string, Promise<void>>();
@@ -40,7 +40,8 @@ export class PeriodicJobs implements OnApplicationBootstrap, OnApplicationShutdo
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Jobs finish before the stores they use close (in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     this.timers.forEach(clearInterval);
     await Promise.allSettled(this.running.values());
   }

@@ -91,4 +91,35 @@ describe('hostile GraphQL requests', () => {
       expect([args, codesOf(answer)]).toEqual([args, ['VALIDATION_FAILED']]);
     }
   });
+
+  describe('text that hides or disguises itself is refused and records nothing', () => {
+    it.each([
+      ['a NUL in a name', 'mutation { registerCustomer(input: { name: "Ada\\u0000", email: "ada@example.com" }) { id } }'],
+      ['a right-to-left override in a name', 'mutation { registerCustomer(input: { name: "Ada \\u202e", email: "ada@example.com" }) { id } }'],
+      ['a line break in a name', 'mutation { registerCustomer(input: { name: "Ada\\nLovelace", email: "ada@example.com" }) { id } }'],
+    ])('%s', async (_what, query) => {
+      const before = await api.app.get(EventStore).headPosition();
+      const answer = await graphql(api, admin, query);
+      expect(codesOf(answer)).toEqual(['VALIDATION_FAILED']);
+      expect(answer.errors![0]!.message).toMatch(/name/);
+      expect(await api.app.get(EventStore).headPosition()).toBe(before);
+    });
+
+    it('a right-to-left override in a booking description', async () => {
+      const customer = await graphql(api, admin, 'mutation { registerCustomer(input: { name: "Bo", email: "bo@example.com" }) { id } }');
+      const id = customer.data!.registerCustomer.id as string;
+      const answer = await graphql(
+        api,
+        admin,
+        `mutation { createBooking(input: { customerId: "${id}", description: "Clean \\u202eabc", amountMinor: 100, currency: "CAD", serviceDate: "2026-11-20", source: PHONE }) { booking { id } } }`,
+      );
+      expect(codesOf(answer)).toEqual(['VALIDATION_FAILED']);
+    });
+  });
+
+  it('refuses a report day that does not exist', async () => {
+    for (const query of ['{ receivables(asOf: "2026-02-30") { asOf } }', '{ collectionsReport(from: "2026-02-29", to: "2026-03-01") { totals { count } } }']) {
+      expect([query, codesOf(await graphql(api, reporter, query))]).toEqual([query, ['VALIDATION_FAILED']]);
+    }
+  });
 });

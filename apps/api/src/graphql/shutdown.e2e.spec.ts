@@ -8,6 +8,14 @@ import type { ProcessStep } from '@ledger/application';
 import { startTestApi } from '../testing/test-api.js';
 import { createTenantWithKey, graphql } from '../testing/graphql-client.js';
 import { createApi } from '../bootstrap.js';
+import type { LoggerService } from '@nestjs/common';
+
+/** Keeps what the app logs at warn and error, so a test can say nothing went wrong. */
+function capturingLogger(): LoggerService & { readonly problems: string[] } {
+  const problems: string[] = [];
+  const keep = (level: string) => (message: unknown, ...rest: unknown[]) => problems.push(`${level} ${String(message)} ${rest.map(String).join(' ')}`);
+  return { problems, log: () => undefined, debug: () => undefined, verbose: () => undefined, warn: keep('WARN'), error: keep('ERROR'), fatal: keep('FATAL') };
+}
 
 describe('graceful shutdown', () => {
   it('finishes an in-flight charge before closing the stores', async () => {
@@ -49,6 +57,19 @@ describe('graceful shutdown', () => {
     const read = await graphql({ url }, key, `{ booking(id: "${bookingId}") { paymentStatus } }`);
     expect(read.data!.booking.paymentStatus).toBe('CHARGED_IN_FULL');
     await again.close();
+    await api.close().catch(() => undefined);
+  });
+
+  it('stops projections and process managers before it closes the stores, so nothing fails on the way out', async () => {
+    const api = await startTestApi();
+    const key = await createTenantWithKey(api, 'quiet');
+    await graphql(api, key, 'mutation { registerCustomer(input: { name: "Quinn", email: "quinn@example.com" }) { id } }');
+    await api.app.close();
+    const logger = capturingLogger();
+    const again = await createApi(api.config, { logger });
+    await again.listen(0, '127.0.0.1');
+    await again.close();
+    expect(logger.problems).toEqual([]);
     await api.close().catch(() => undefined);
   });
 });

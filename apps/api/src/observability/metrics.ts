@@ -10,18 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProjectorHost } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
-
-/** Route labels never carry ids or secrets (pay and card tokens are bearer secrets). */
-export function routeLabel(req: Request): string {
-  // Middleware may see a path relative to its mount point; the original URL is the whole path.
-  const path = (req.originalUrl || req.url).split('?')[0]!;
-  if (path.startsWith('/pay/')) return path.endsWith('/done') ? '/pay/:token/done' : '/pay/:token';
-  if (path.startsWith('/card/')) return path.endsWith('/done') ? '/card/:token/done' : '/card/:token';
-  const known = ['/graphql', '/webhooks/stripe', '/health/live', '/health/ready', '/metrics'];
-  if (known.includes(path)) return path;
-  if (path.startsWith('/graphql-ide/') || path.startsWith('/assets/') || path.startsWith('/pages/')) return 'static';
-  return 'other';
-}
+import { routeLabel } from './request-path.js';
 
 @Injectable()
 export class LedgerMetrics implements OnModuleInit {
@@ -117,7 +106,8 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const stop = this.metrics.httpDuration.startTimer();
     res.on('finish', () => {
-      const route = routeLabel(req);
+      // Middleware may see a path relative to its mount point; the original URL is the whole path.
+      const route = routeLabel(req.originalUrl || req.url);
       stop({ route });
       this.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
     });

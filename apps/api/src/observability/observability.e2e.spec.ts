@@ -6,7 +6,8 @@ import express from 'express';
 import { startTestApi } from '../testing/test-api.js';
 import type { TestApi } from '../testing/test-api.js';
 import { createTenantWithKey, graphql } from '../testing/graphql-client.js';
-import { maskPath, requestLogging } from './request-logging.js';
+import { requestLogging } from './request-logging.js';
+import { maskPath, routeLabel } from './request-path.js';
 
 describe('metrics', () => {
   let api: TestApi;
@@ -31,13 +32,35 @@ describe('metrics', () => {
     expect(text).toMatch(/ledger_projection_lag_seconds\{projection="payment-history"\} [\d.]+/);
     expect(text).toContain('ledger_process_cpu_seconds_total');
   });
+
+  it('does not name its framework in answers', async () => {
+    for (const path of ['/health/live', '/pay/unknown-token', '/graphql']) {
+      const res = await fetch(`${api.url}${path}`);
+      await res.arrayBuffer();
+      expect([path, res.headers.get('x-powered-by')]).toEqual([path, null]);
+    }
+  });
 });
 
 describe('request logs', () => {
-  it('masks pay and card tokens in paths', () => {
-    expect(maskPath('/pay/abc.def-123/done?x=1')).toBe('/pay/[token]/done?x=1');
+  it('masks pay and card tokens wherever the router would find them, and drops query strings', () => {
+    expect(maskPath('/pay/abc.def-123/done?x=1')).toBe('/pay/[token]/done');
     expect(maskPath('/card/secret')).toBe('/card/[token]');
     expect(maskPath('/graphql')).toBe('/graphql');
+    // The router ignores case and empty segments, so the log must too.
+    for (const url of ['/PAY/secret', '/Pay/secret/done', '/CARD/secret', '//pay/secret', '/pay//secret', '/%70ay/secret', '/pay/secret#x']) {
+      expect([url, maskPath(url)]).toEqual([url, expect.stringMatching(/^\/(pay|card)\/\[token\](\/done)?$/)]);
+    }
+    expect(maskPath('/graphql?access_token=lk_0123456789abcdef_secret')).toBe('/graphql');
+    expect(maskPath('/graphql/lk_0123456789abcdef_secret')).toBe('/graphql/[key]');
+  });
+
+  it('labels metrics by route, never by token or made-up path', () => {
+    expect(routeLabel('/PAY/secret/done')).toBe('/pay/:token/done');
+    expect(routeLabel('//card//secret')).toBe('/card/:token');
+    expect(routeLabel('/graphql?x=1')).toBe('/graphql');
+    expect(routeLabel('/made/up/path')).toBe('other');
+    expect(routeLabel('/graphql-ide/graphiql.js')).toBe('static');
   });
 
   it('writes one JSON line per request with its id, and no authorization header or token', async () => {
@@ -54,10 +77,13 @@ describe('request logs', () => {
     const { port } = server.address() as { port: number };
     const res = await fetch(`http://127.0.0.1:${port}/pay/tok_secret123`, { headers: { authorization: 'Bearer lk_secret', 'x-request-id': 'req-42' } });
     await res.text();
+    for (const path of ['/PAY/tok_secret123', '//pay/tok_secret123', '/pay//tok_secret123', '/graphql?access_token=lk_secret']) {
+      await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
+    }
     expect(res.headers.get('x-request-id')).toBe('req-42');
     await new Promise((resolve) => server.close(resolve));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const entry = JSON.parse(lines.at(-1)!) as { req: { id: string; url: string }; res: { statusCode: number }; level: number };
+    const entry = JSON.parse(lines.find((line) => line.includes('req-42'))!) as { req: { id: string; url: string }; res: { statusCode: number }; level: number };
     expect(entry.req).toEqual({ id: 'req-42', method: 'GET', url: '/pay/[token]' });
     expect(entry.res.statusCode).toBe(404);
     expect(lines.join('\n')).not.toMatch(/lk_secret|tok_secret123/);

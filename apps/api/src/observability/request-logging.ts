@@ -1,17 +1,15 @@
 /**
  * One structured JSON line per HTTP request (pino-http), with a request id taken from
  * `X-Request-Id` or made up, echoed in the response so a dashboard error can be found in the
- * logs. Nothing secret is logged: no Authorization header, no bodies (card tokens, e-mails), and
- * the pay/add-card tokens in paths are masked.
+ * logs. Nothing secret is logged: no Authorization header, no bodies (card tokens, e-mails), no
+ * query strings, and the pay/add-card tokens and anything shaped like an API key in paths are
+ * masked (see request-path.ts).
  */
 import type { RequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { pinoHttp } from 'pino-http';
 import { pino } from 'pino';
-
-export function maskPath(url: string): string {
-  return url.replace(/^\/(pay|card)\/[^/?#]+/, '/$1/[token]');
-}
+import { maskPath } from './request-path.js';
 
 export function requestLogging(options: { level: string; destination?: NodeJS.WritableStream }): RequestHandler {
   const logger = pino({ level: options.level, base: { service: 'ledger-api' } }, options.destination ?? process.stdout);

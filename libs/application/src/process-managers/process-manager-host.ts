@@ -4,7 +4,7 @@
  * and the tests build the managers without it, so nothing charges cards behind their back.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { EventStore } from '@ledger/event-store';
 import { AdminNotificationMailer } from '../notifications/admin-notification-mailer.js';
 import { ReceiptMailer } from '../notifications/receipt-mailer.js';
@@ -15,7 +15,7 @@ import { ProcessManagerRunner } from './process-manager-runner.js';
 export const processManagers = [PaymentAutomation, LinkPaidNotifier];
 
 @Injectable()
-export class ProcessManagerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProcessManagerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProcessManagers');
   private readonly runners: ProcessManagerRunner[];
 
@@ -36,7 +36,8 @@ export class ProcessManagerHost implements OnApplicationBootstrap, OnApplication
     for (const runner of this.runners) runner.stopped().catch((error: unknown) => this.logger.error(String(error)));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the stores close (their modules close them in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     const results = await Promise.allSettled(this.runners.map((runner) => runner.stop()));
     for (const result of results) if (result.status === 'rejected') this.logger.error(String(result.reason));
   }

@@ -199,6 +199,8 @@ export class ProjectorHost {
     const deadline = Date.now() + timeoutMs;
     this.nudge();
     for (;;) {
+      // A stopped host (the app is shutting down) will not get further: waiting would only delay the answer.
+      if (this.abort.signal.aborted) throw new Error('the projector host is stopped');
       // Another host writes a waiting projection: its progress is in the store.
       await Promise.all(this.slots.filter((slot) => slot.state === 'waiting').map((slot) => slot.runner.resume()));
       const live = this.slots.filter((slot) => slot.state !== 'failed' && (reached(slot.runner) ?? '') < position);

@@ -12,7 +12,7 @@
  * are few and account events rare.
  */
 import { Injectable, Logger } from '@nestjs/common';
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
 import { deriveId } from '../ids.js';
@@ -107,7 +107,7 @@ export class ProcessorIndexKeeper implements ProcessManager {
 
 /** Runs the index keeper for as long as the API lives. */
 @Injectable()
-export class ProcessorIndexHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ProcessorIndexHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ProcessorIndex');
   private readonly runner: ProcessManagerRunner;
 
@@ -120,7 +120,8 @@ export class ProcessorIndexHost implements OnApplicationBootstrap, OnApplication
     this.runner.stopped().catch((error: unknown) => this.logger.error(String(error)));
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the event store closes (its module closes it in onApplicationShutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     await this.runner.stop().catch((error: unknown) => this.logger.error(String(error)));
   }
 }

@@ -6,7 +6,7 @@
  */
 import { type Command, type Decider, type Event, invariant, unreachable } from '../shared/decider.js';
 import { DomainError } from '../shared/domain-error.js';
-import { requireOneOf, requirePattern, requireText } from '../shared/validation.js';
+import { requireOneOf, requirePattern, requireText, requireWrittenText } from '../shared/validation.js';
 
 export const apiKeyRoles = ['ADMIN', 'STAFF', 'AUDITOR', 'REPORTER'] as const;
 export type ApiKeyRole = (typeof apiKeyRoles)[number];
@@ -64,7 +64,7 @@ function create(command: CreateApiKey, state: ApiKeyState): ApiKeyEvent[] {
   if (tenantId !== command.context.tenant) throw new DomainError('VALIDATION_FAILED', 'a key is created for the tenant of the command', { tenantId });
   const role = requireOneOf(command.data.role, apiKeyRoles, 'role');
   requirePattern(secretHash, HEX_SHA256, 'secretHash', 'a hex SHA-256 digest');
-  const label = command.data.label === undefined ? null : requireText(command.data.label, 'label', 200);
+  const label = command.data.label === undefined ? null : requireWrittenText(command.data.label, 'label', 200);
   return [
     {
       type: 'ApiKeyCreated',

@@ -1,6 +1,6 @@
 import { DomainError } from '../shared/domain-error.js';
 import { assertPositiveAmount, moneyEquals } from '../shared/money.js';
-import { requireOneOf, requireServiceDate, requireText } from '../shared/validation.js';
+import { requireOneOf, requireServiceDate, requireText, requireWrittenText } from '../shared/validation.js';
 import { requireBooking, requireBookingAmount, requireNotCancelled } from './booking-guards.js';
 import type { CancelBooking, ChangeBookingPrice, CompleteBooking, CreateBooking } from './booking.commands.js';
 import { bookingSources, type BookingEvent } from './booking.events.js';
@@ -11,7 +11,7 @@ export function createBooking(command: CreateBooking, state: BookingState): Book
   if (state.status !== 'NONE') throw new DomainError('ALREADY_EXISTS', 'booking already exists', { bookingId });
   requireText(bookingId, 'bookingId', 128);
   requireText(customerId, 'customerId', 128);
-  requireText(description, 'description', 1000);
+  requireWrittenText(description, 'description', 1000, 'lines');
   requireServiceDate(serviceDate);
   requireOneOf(source, bookingSources, 'source');
   assertPositiveAmount(total, 'total');
@@ -49,7 +49,7 @@ export function cancelBooking(command: CancelBooking, state: BookingState): Book
   if (booking.status === 'COMPLETED') {
     throw new DomainError('INVALID_STATE', 'a completed booking cannot be cancelled', { bookingId: booking.bookingId });
   }
-  const reason = requireText(command.data.reason, 'reason', 500);
+  const reason = requireWrittenText(command.data.reason, 'reason', 500, 'lines');
   // An in-flight charge or a live hold would land on a cancelled booking; settle or release it first.
   const inFlight = Object.entries(booking.payments)
     .filter(([, entry]) => entry.status === 'RESERVED' || entry.status === 'AUTHORIZED')

@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/domain-error.js';
 import { type Decider, unreachable } from '../shared/decider.js';
 import { requireCardDisplay } from '../shared/payment-method.js';
-import { requireEmail, requireInstant, requireText } from '../shared/validation.js';
+import { requireEmail, requireInstant, requireText, requireWrittenText } from '../shared/validation.js';
 import type {
   CustomerCommand,
   ExpireCardRequest,
@@ -38,9 +38,9 @@ function registerCustomer(command: RegisterCustomer, state: CustomerState): Cust
   const { customerId, name, email } = command.data;
   if (state.status !== 'NONE') throw new DomainError('ALREADY_EXISTS', 'customer already registered', { customerId });
   requireText(customerId, 'customerId', 128);
-  requireText(name, 'name', 200);
+  requireWrittenText(name, 'name', 200);
   requireEmail(email);
-  const phone = command.data.phone == null ? null : requireText(command.data.phone, 'phone', 32);
+  const phone = command.data.phone == null ? null : requireWrittenText(command.data.phone, 'phone', 32);
   return [{ type: 'CustomerRegistered', data: { customerId, name, email, phone } }];
 }
 

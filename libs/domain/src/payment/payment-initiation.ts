@@ -1,7 +1,7 @@
 import { DomainError } from '../shared/domain-error.js';
 import { assertPositiveAmount, moneyEquals } from '../shared/money.js';
 import { cardPaymentMethods, type CardPaymentMethod, offlinePaymentMethods } from '../shared/payment-method.js';
-import { optionalText, requireList, requireOneOf, requireText } from '../shared/validation.js';
+import { optionalWrittenText, requireList, requireOneOf, requireText } from '../shared/validation.js';
 import { requireAllocations } from './payment-allocations.js';
 import type { InitiatePayment, RecordOfflinePayment } from './payment.commands.js';
 import { captureModes, type PaymentEvent } from './payment.events.js';
@@ -78,8 +78,8 @@ export function recordOfflinePayment(command: RecordOfflinePayment, state: Payme
   assertPositiveAmount(amount);
   requireAllocations(allocations, amount);
   const details = {
-    ...(optionalText(reference, 'reference', 200) === undefined ? {} : { reference }),
-    ...(optionalText(note, 'note', 1000) === undefined ? {} : { note }),
+    ...(optionalWrittenText(reference, 'reference', 200) === undefined ? {} : { reference }),
+    ...(optionalWrittenText(note, 'note', 1000, 'lines') === undefined ? {} : { note }),
   };
   return [{ type: 'CashCollected', data: { paymentId, customerId, allocations, amount, method, ...details } }];
 }

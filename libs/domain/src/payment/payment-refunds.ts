@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
-import { optionalText, requireText } from '../shared/validation.js';
+import { optionalText, optionalWrittenText, requireText } from '../shared/validation.js';
 import { invalidState, requirePayment, requirePaymentAmount } from './payment-guards.js';
 import type { RecordRefund, RecordRefundFailure, RequestRefund } from './payment.commands.js';
 import type { PaymentEvent } from './payment.events.js';
@@ -37,7 +37,7 @@ export function requestRefund(command: RequestRefund, state: PaymentState): Paym
   const { paymentId, refundId, amount, reason } = command.data;
   requireText(refundId, 'refundId', 128);
   requirePaymentAmount(payment, amount);
-  const why = optionalText(reason, 'reason', 500) === undefined ? {} : { reason };
+  const why = optionalWrittenText(reason, 'reason', 500, 'lines') === undefined ? {} : { reason };
   const existing = payment.refunds[refundId];
   if (existing !== undefined) {
     if (existing.amountMinor === amount.amountMinor) return [];

@@ -20,6 +20,32 @@ export function optionalText(value: unknown, field: string, maxLength = 500): st
   return value === undefined ? undefined : requireText(value, field, maxLength);
 }
 
+/**
+ * Characters with no place in text that people write and others read: control characters other
+ * than tab and line breaks (a NUL truncates the text in some readers), bidirectional overrides
+ * and isolates (U+202A-U+202E, U+2066-U+2069: they make "Invoice 1234" display as something
+ * else, the "Trojan Source" trick), and halves of surrogate pairs (not text at all).
+ */
+// Matching control characters is this pattern's purpose.
+// eslint-disable-next-line no-control-regex
+const UNWRITTEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+
+/**
+ * Text a person wrote for people to read (names, descriptions, notes, reasons). Processor
+ * messages and ids use requireText: the ledger records what the processor said, whatever it is.
+ */
+export function requireWrittenText(value: unknown, field: string, maxLength: number, lines: 'one line' | 'lines' = 'one line'): string {
+  const text = requireText(value, field, maxLength);
+  if (UNWRITTEN.test(text)) fail(field, 'must not contain control characters, bidirectional overrides or unpaired surrogates');
+  if (lines === 'one line' && LINE_BREAK.test(text)) fail(field, 'must be a single line');
+  return text;
+}
+
+export function optionalWrittenText(value: unknown, field: string, maxLength: number, lines: 'one line' | 'lines' = 'one line'): string | undefined {
+  return value === undefined ? undefined : requireWrittenText(value, field, maxLength, lines);
+}
+
 export function requirePattern(value: unknown, pattern: RegExp, field: string, description: string): string {
   if (typeof value !== 'string' || !pattern.test(value)) fail(field, `must be ${description}`, value);
   return value;
@@ -29,7 +55,7 @@ const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Deliberately loose: the mail server is the real judge, this only catches obvious slips. */
 export function requireEmail(value: unknown, field = 'email'): string {
-  const email = requireText(value, field, 254);
+  const email = requireWrittenText(value, field, 254);
   if (!emailPattern.test(email)) fail(field, 'must be an e-mail address', value);
   return email;
 }
@@ -56,7 +82,7 @@ const datePattern = /^(\d{4})-(\d{2})-(\d{2})/;
 const instantPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** `Date.parse` rolls 2025-02-30 over into March, so the calendar date is checked by hand. */
-function isRealCalendarDate(value: string): boolean {
+export function isRealCalendarDate(value: string): boolean {
   const match = datePattern.exec(value);
   if (match === null) return false;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -78,6 +104,12 @@ export function requireInstant(value: unknown, field: string): number {
   const epochMs = Date.parse(value);
   if (Number.isNaN(epochMs)) fail(field, 'must be an ISO-8601 instant with an offset', value);
   return epochMs;
+}
+
+/** A calendar day, `2026-02-28`: a real one, never rolled over into the next month. */
+export function requireCalendarDay(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isRealCalendarDate(value)) fail(field, 'must be a calendar day (YYYY-MM-DD)', value);
+  return value;
 }
 
 /** A service date is a calendar day (`2025-06-01`) or an instant; both are stored as given. */

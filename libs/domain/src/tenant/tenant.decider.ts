@@ -2,7 +2,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { type Decider, unreachable } from '../shared/decider.js';
 import { assertCurrencyCode } from '../shared/money.js';
 import { offlinePaymentMethods } from '../shared/payment-method.js';
-import { requireDistinct, requireEmail, requireList, requireOneOf, requirePattern, requireText } from '../shared/validation.js';
+import { requireDistinct, requireEmail, requireList, requireOneOf, requirePattern, requireText, requireWrittenText } from '../shared/validation.js';
 import type {
   CreateTenant,
   StartStripeConnect,
@@ -46,7 +46,7 @@ function createTenant(command: CreateTenant, state: TenantState): TenantEvent[] 
   requireText(tenantId, 'tenantId', 128);
   requireText(slug, 'slug', 63);
   requirePattern(slug, slugPattern, 'slug', 'lower-case letters and digits joined by single dashes');
-  requireText(name, 'name', 200);
+  requireWrittenText(name, 'name', 200);
   assertCurrencyCode(currency);
   requireTimeZone(timeZone);
   // Left out of the event when not given, so tenants created without one record what they did before.

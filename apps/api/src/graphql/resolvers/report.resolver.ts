@@ -3,20 +3,17 @@ import { UseGuards } from '@nestjs/common';
 import { Args, Int, Query, Resolver } from '@nestjs/graphql';
 import { LedgerReader } from '@ledger/application';
 import type { Principal } from '@ledger/application';
-import { DomainError } from '@ledger/domain';
+import { DomainError, requireCalendarDay } from '@ledger/domain';
 import type { CollectionsDailyDocument, CustomerProfileDocument } from '@ledger/projections';
 import { CurrentPrincipal, REPORT_READERS, Roles, RolesGuard } from '../common/auth.js';
 import { DashboardReads } from '../dashboard-reads.js';
 import { PaymentMethod, ReportGrouping } from '../types/enums.js';
 import { AuditTrail, CollectionsReport, CollectionsRow, Receivables } from '../types/ledger.types.js';
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_REPORT_DAYS = 366 * 5;
 
-function requireDay(value: string, field: string): string {
-  if (!DAY.test(value) || Number.isNaN(Date.parse(value))) throw new DomainError('VALIDATION_FAILED', `${field} must be a date (YYYY-MM-DD)`, { field });
-  return value;
-}
+/** `Date.parse` would roll 2026-02-30 over into March; the domain checks the calendar. */
+const requireDay = requireCalendarDay;
 
 /** Sums day rows into the rows of the grouping asked for; no grouping gives one row. */
 export function groupCollections(days: readonly CollectionsDailyDocument[], groupBy: readonly ReportGrouping[], currency: string): CollectionsRow[] {
