@@ -1,7 +1,9 @@
 /**
  * `POST /webhooks/stripe`: verify, translate, hand to the processor, answer 200 with what the
  * ledger did. Stripe retries any other answer, so only a failure worth retrying (an outage, or a
- * duplicate still in progress) gets one; bad signatures get 400 and never a stack trace.
+ * duplicate still in progress) gets one; bad signatures, and signed bodies that are not event
+ * objects, get 400 and never a stack trace. An authentic event with an unusable payload is an
+ * answer, not a failure: 200 with `ignored: ...`, recorded under its id.
  */
 import { Controller, Headers, HttpCode, Inject, Logger, Post, Req, ServiceUnavailableException } from '@nestjs/common';
 import type { RawBodyRequest } from '@nestjs/common';

@@ -7,13 +7,16 @@ import { CommandBus } from '@nestjs/cqrs';
 import Stripe from 'stripe';
 import { randomUUID } from 'node:crypto';
 import {
+  ChargeBookingCommand,
   ConnectStripeAccountCommand,
   CreateBookingCommand,
   CreateTenantCommand,
+  IdempotencyGuard,
   PaymentSettlement,
   ProcessorIndex,
   ProjectorHost,
   RegisterCustomerCommand,
+  STRIPE_WEBHOOK_KEY_SPACE,
 } from '@ledger/application';
 import type { Caller } from '@ledger/application';
 import type { CommandContext } from '@ledger/domain';
@@ -88,6 +91,23 @@ export async function seedOpenPayment(api: TestApi, business: Business, bookingI
   });
   await settlement.reserve(context, paymentId, allocations);
   return paymentId;
+}
+
+/** A booking paid by card through the ledger, its charge indexed so refunds and disputes find it. */
+export async function seedChargedPayment(api: TestApi, business: Business): Promise<{ bookingId: string; paymentId: string; processorPaymentId: string }> {
+  const bookingId = await seedBooking(api, business);
+  const input = { bookingId, paymentMethodToken: 'pm_card_visa', idempotencyKey: `charge-${bookingId}` };
+  const { paymentId } = await api.app.get(CommandBus).execute(new ChargeBookingCommand(business.caller, input));
+  const processorPaymentId = await processorPaymentIdOf(api, paymentId);
+  await indexed(api, processorPaymentId);
+  return { bookingId, paymentId, processorPaymentId };
+}
+
+/** The outcome recorded under a Stripe event id, if any: what every redelivery of it answers. */
+export async function recordedOutcome(api: TestApi, eventId: string): Promise<unknown> {
+  const commandId = api.app.get(IdempotencyGuard).commandIdFor(STRIPE_WEBHOOK_KEY_SPACE, eventId);
+  const events = await api.app.get(EventStore).readStream(`idempotency-${commandId}`);
+  return (events.find((event) => event.type === 'IdempotentCommandCompleted')?.data as { result?: unknown } | undefined)?.result;
 }
 
 export async function eventTypes(api: TestApi, stream: string): Promise<string[]> {

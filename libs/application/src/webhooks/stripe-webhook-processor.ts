@@ -54,9 +54,21 @@ export class StripeWebhookProcessor {
 
   async process(envelope: WebhookEnvelope): Promise<WebhookOutcome> {
     const request = { tenant: STRIPE_WEBHOOK_KEY_SPACE, key: envelope.eventId, commandType: 'StripeWebhookEvent', input: { type: envelope.type } };
-    const outcome = await this.guard.run(request, (commandId) => this.handle(commandId, envelope));
+    const outcome = await this.guard.run(request, (commandId) => this.handle(commandId, envelope)).catch((error: unknown) => this.refused(envelope, error));
     this.logger.log(`${envelope.type} ${envelope.eventId}: ${outcome}`);
     return { eventId: envelope.eventId, type: envelope.type, outcome };
+  }
+
+  /**
+   * The guard's own rejections: an event id already recorded under another type. The sender is
+   * authentic but contradicts itself; the first record stands, and every redelivery gets this
+   * same answer, so it is acknowledged rather than retried for days.
+   */
+  private refused(envelope: WebhookEnvelope, error: unknown): string {
+    if (isTransientWebhookFailure(error)) throw error;
+    const { code, message } = error as { code: string; message: string };
+    this.logger.warn(`${envelope.type} ${envelope.eventId} refused: ${code} ${message}`);
+    return `rejected: ${code}: ${message}`;
   }
 
   private async handle(commandId: string, envelope: WebhookEnvelope): Promise<string> {
