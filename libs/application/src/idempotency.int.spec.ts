@@ -1,6 +1,7 @@
 // Idempotency keys on a real SQLite event store: 50 concurrent requests with one key do the
 // work once and all get its result; a different input with the same key is refused; rejections
-// are replayed; a request whose worker crashed is resumed after the lease, exactly once.
+// are replayed; a request whose worker crashed is resumed after the lease, exactly once; a
+// request refused by its check before it began leaves nothing in the log.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,5 +87,43 @@ describe('IdempotencyGuard', () => {
   it('refuses a missing or oversized key', async () => {
     await expect(guard.run({ ...request, key: '' }, () => Promise.resolve(1))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     await expect(guard.run({ ...request, key: 'k'.repeat(256) }, () => Promise.resolve(1))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+
+  describe('checks before the claim', () => {
+    const refuse = () => Promise.reject(new DomainError('NOT_FOUND', 'Booking b1 does not exist', { bookingId: 'b1' }));
+
+    it('records nothing for a request its check refuses, so a repeat is decided again', async () => {
+      let calls = 0;
+      const work = () => Promise.resolve(++calls);
+      await expect(guard.run(request, work, refuse)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      await expect(guard.run(request, work, refuse)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect(await store.headPosition()).toBeUndefined();
+      // Once the booking exists, the same key does the work: nothing was kept of the refusals.
+      await expect(guard.run(request, work, () => Promise.resolve())).resolves.toBe(1);
+      expect(calls).toBe(1);
+    });
+
+    it('replays the first answer to a repeat whose check would now refuse it', async () => {
+      await guard.run(request, () => Promise.resolve('charged'), () => Promise.resolve());
+      // The booking is paid now, so a fresh check would refuse; the repeat gets the first result.
+      await expect(guard.run(request, () => Promise.resolve('twice'), refuse)).resolves.toBe('charged');
+    });
+
+    it('keeps a rejection met after the work began, for every repeat', async () => {
+      let calls = 0;
+      const work = () => {
+        calls++;
+        return Promise.reject(new DomainError('AMOUNT_EXCEEDS_BALANCE', 'a concurrent payment took the balance', {}));
+      };
+      await expect(guard.run(request, work, () => Promise.resolve())).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_BALANCE' });
+      await expect(guard.run(request, work, () => Promise.resolve())).rejects.toMatchObject({ code: 'AMOUNT_EXCEEDS_BALANCE' });
+      expect(calls).toBe(1);
+      expect((await store.readAll()).map((event) => event.type)).toEqual(['IdempotencyKeyClaimed', 'IdempotentCommandRejected']);
+    });
+
+    it('lets an outage in the check through, recording nothing', async () => {
+      await expect(guard.run(request, () => Promise.resolve(1), () => Promise.reject(new Error('store down')))).rejects.toThrow('store down');
+      expect(await store.headPosition()).toBeUndefined();
+    });
   });
 });

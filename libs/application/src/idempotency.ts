@@ -4,6 +4,15 @@
  * and does the work; the outcome is recorded in the same stream. A repeat with the same input
  * waits for that outcome and returns it; a repeat with different input is refused. A claim whose
  * worker died is taken over after a lease, which is how a crashed command is resumed.
+ *
+ * What is kept, and why. A claim and its outcome are kept once the work has begun, because from
+ * then on the work may have had effects (events appended, the processor called) and a repeat
+ * must get the first answer, never a second attempt. A request refused by its `check`, which
+ * runs before the claim against the state as it is (an unknown booking, an amount above what is
+ * owed, a disabled method), leaves nothing at all: it did nothing, so a repeat is simply decided
+ * again, as Stripe does for a request that failed before it began. So the log holds at most one
+ * claim and one outcome per key, and rejected outcomes only for requests that passed every check
+ * and then lost a race or met a refusal at the processor.
  */
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -55,7 +64,7 @@ export class IdempotencyGuard {
     return deriveId('command', tenant, key);
   }
 
-  async run<R>(request: IdempotentRequest, work: (commandId: string) => Promise<R>): Promise<R> {
+  async run<R>(request: IdempotentRequest, work: (commandId: string) => Promise<R>, check?: (commandId: string) => Promise<unknown>): Promise<R> {
     assertKey(request.key);
     const commandId = this.commandIdFor(request.tenant, request.key);
     const stream = `idempotency-${commandId}`;
@@ -66,6 +75,12 @@ export class IdempotencyGuard {
       commandId,
       claimedAt: this.clock.now().toISOString(),
     };
+    const refused = check ? await refusal(() => check(commandId)) : undefined;
+    if (refused) {
+      // Refused before it began: nothing to keep, unless this is a repeat whose first answer stands.
+      if ((await this.store.readStream(stream, { maxCount: 1 })).length === 0) throw refused;
+      return this.repeat(stream, claim, work);
+    }
     try {
       await this.store.appendToStream(stream, [claimEvent('IdempotencyKeyClaimed', claim)], { expectedRevision: 'no_stream' });
     } catch (error) {
@@ -163,6 +178,17 @@ const TRANSIENT = new Set<string>(['PROCESSOR_UNAVAILABLE', 'REQUEST_IN_PROGRESS
 
 function isTransient(error: { code: string }): boolean {
   return TRANSIENT.has(error.code);
+}
+
+/** The rejection a check ends in, if any; anything else (an outage) propagates. */
+async function refusal(check: () => Promise<unknown>): Promise<Error | undefined> {
+  try {
+    await check();
+    return undefined;
+  } catch (error) {
+    if (isRejection(error) && !isTransient(error)) return error;
+    throw error;
+  }
 }
 
 function replay<R>(outcome: RecordedEvent): R {

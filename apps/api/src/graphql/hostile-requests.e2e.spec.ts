@@ -122,4 +122,30 @@ describe('hostile GraphQL requests', () => {
       expect([query, codesOf(await graphql(api, reporter, query))]).toEqual([query, ['VALIDATION_FAILED']]);
     }
   });
+
+  it('money mutations refused before they begin leave nothing in the log', async () => {
+    const run = async (query: string) => (await graphql(api, admin, query)).data!;
+    await run('mutation { connectStripeAccount(input: { returnUrl: "http://localhost/s" }) { state } }');
+    const customerId = (await run('mutation { registerCustomer(input: { name: "Cy", email: "cy@example.com" }) { id } }')).registerCustomer.id as string;
+    const booking = await run(
+      `mutation { createBooking(input: { customerId: "${customerId}", description: "Windows", amountMinor: 5000, currency: "CAD", serviceDate: "2026-11-20", source: PHONE }) { booking { id } } }`,
+    );
+    const bookingId = booking.createBooking.booking.id as string;
+    const cash = await run(`mutation { recordOfflinePayment(input: { bookingId: "${bookingId}", amountMinor: 1000, method: CASH, idempotencyKey: "cash-1" }) { id } }`);
+    const cashId = cash.recordOfflinePayment.id as string;
+    const refused = [
+      ['an unknown booking', `mutation { chargeBooking(input: { bookingId: "no-such-booking", paymentMethodToken: "pm_card_visa", idempotencyKey: "r1" }) { id } }`, 'NOT_FOUND'],
+      ['more than is owed', `mutation { chargeBooking(input: { bookingId: "${bookingId}", amountMinor: 999999, paymentMethodToken: "pm_card_visa", idempotencyKey: "r2" }) { id } }`, 'AMOUNT_EXCEEDS_BALANCE'],
+      ['a card not on file', `mutation { chargeBooking(input: { bookingId: "${bookingId}", cardId: "no-such-card", idempotencyKey: "r3" }) { id } }`, 'CARD_NOT_FOUND'],
+      ['cash beyond the balance', `mutation { recordOfflinePayment(input: { bookingId: "${bookingId}", amountMinor: 999999, method: CASH, idempotencyKey: "r4" }) { id } }`, 'AMOUNT_EXCEEDS_BALANCE'],
+      ['a capture of cash', `mutation { capturePayment(input: { paymentId: "${cashId}", idempotencyKey: "r5" }) { id } }`, 'INVALID_STATE'],
+      ['a refund beyond what was paid', `mutation { refundPayment(input: { paymentId: "${cashId}", amountMinor: 5000, idempotencyKey: "r6" }) { id } }`, 'AMOUNT_EXCEEDS_REFUNDABLE'],
+      ['a customer charge with nothing named', `mutation { chargeCustomer(input: { customerId: "no-such-customer", paymentMethodToken: "pm_card_visa", idempotencyKey: "r7" }) { id } }`, 'NOT_FOUND'],
+    ] as const;
+    for (const [what, query, code] of refused) {
+      const before = await api.app.get(EventStore).headPosition();
+      expect([what, codesOf(await graphql(api, admin, query))]).toEqual([what, [code]]);
+      expect([what, await api.app.get(EventStore).headPosition()]).toEqual([what, before]);
+    }
+  });
 });

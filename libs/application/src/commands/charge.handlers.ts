@@ -33,22 +33,29 @@ abstract class CardCommandHandler {
     capture: CaptureMode,
   ): Promise<CardPaymentResult> {
     const { caller, input } = command;
-    return this.guard.run({ tenant: caller.tenant, key: input.idempotencyKey, commandType, input }, async (commandId) => {
-      const context = this.contexts.create(commandId, caller.tenant, caller.actor);
-      const resumed = await this.payments.resumeIfStarted(context, (customer) => cardChoice(input, customer));
-      if (resumed) return resumed;
-      const booking = await this.reader.booking(caller.tenant, input.bookingId);
-      const customer = await this.reader.customer(caller.tenant, booking.customerId);
-      const amountMinor = input.amountMinor ?? nothingOwedGuard(booking);
-      assertChargeable(booking, amountMinor);
-      return this.payments.start({
-        context,
-        customerId: booking.customerId,
-        allocations: [{ bookingId: booking.bookingId, amount: money(amountMinor, booking.total.currency) }],
-        capture,
-        card: cardChoice(input, customer),
-      });
-    });
+    const plan = () => this.planOne(caller.tenant, input);
+    return this.guard.run(
+      { tenant: caller.tenant, key: input.idempotencyKey, commandType, input },
+      async (commandId) => {
+        const context = this.contexts.create(commandId, caller.tenant, caller.actor);
+        const resumed = await this.payments.resumeIfStarted(context, (customer) => cardChoice(input, customer));
+        return resumed ?? this.payments.start({ context, capture, ...(await plan()) });
+      },
+      plan,
+    );
+  }
+
+  /** What to charge, to which booking and with which card, checked against the booking as it is. */
+  private async planOne(tenant: string, input: ChargeBookingCommand['input']) {
+    const booking = await this.reader.booking(tenant, input.bookingId);
+    const customer = await this.reader.customer(tenant, booking.customerId);
+    const amountMinor = input.amountMinor ?? nothingOwedGuard(booking);
+    assertChargeable(booking, amountMinor);
+    return {
+      customerId: booking.customerId,
+      allocations: [{ bookingId: booking.bookingId, amount: money(amountMinor, booking.total.currency) }],
+      card: cardChoice(input, customer),
+    };
   }
 }
 
@@ -105,19 +112,22 @@ export class ChargeCustomerHandler extends CardCommandHandler implements IComman
   }
 
   execute({ caller, input }: ChargeCustomerCommand): Promise<CardPaymentResult> {
-    return this.guard.run({ tenant: caller.tenant, key: input.idempotencyKey, commandType: 'ChargeCustomer', input }, async (commandId) => {
-      const context = this.contexts.create(commandId, caller.tenant, caller.actor);
-      const resumed = await this.payments.resumeIfStarted(context, (customer) => cardChoice(input, customer));
-      if (resumed) return resumed;
-      const customer = await this.reader.customer(caller.tenant, input.customerId);
-      const allocations: Allocation[] = await outstandingAllocations(this.reader, this.bookings, caller.tenant, customer.customerId, input);
-      return this.payments.start({
-        context,
-        customerId: customer.customerId,
-        allocations,
-        capture: 'AUTOMATIC',
-        card: cardChoice(input, customer),
-      });
-    });
+    const plan = () => this.plan(caller.tenant, input);
+    return this.guard.run(
+      { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'ChargeCustomer', input },
+      async (commandId) => {
+        const context = this.contexts.create(commandId, caller.tenant, caller.actor);
+        const resumed = await this.payments.resumeIfStarted(context, (customer) => cardChoice(input, customer));
+        return resumed ?? this.payments.start({ context, capture: 'AUTOMATIC', ...(await plan()) });
+      },
+      plan,
+    );
+  }
+
+  /** The customer's outstanding bookings to pay and the card to pay them with, as they are now. */
+  private async plan(tenant: string, input: ChargeCustomerCommand['input']) {
+    const customer = await this.reader.customer(tenant, input.customerId);
+    const allocations: Allocation[] = await outstandingAllocations(this.reader, this.bookings, tenant, customer.customerId, input);
+    return { customerId: customer.customerId, allocations, card: cardChoice(input, customer) };
   }
 }

@@ -22,8 +22,10 @@ export class CapturePaymentHandler implements ICommandHandler<CapturePaymentComm
 
   execute({ caller, input }: CapturePaymentCommand): Promise<HoldResult> {
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'CapturePayment', input };
-    return this.guard.run(request, (commandId) =>
-      this.holds.capture(this.contexts.create(commandId, caller.tenant, caller.actor), input.paymentId, input.amountMinor),
+    return this.guard.run(
+      request,
+      (commandId) => this.holds.capture(this.contexts.create(commandId, caller.tenant, caller.actor), input.paymentId, input.amountMinor),
+      () => this.holds.checkCapture(caller.tenant, input.paymentId, input.amountMinor),
     );
   }
 }
@@ -39,7 +41,8 @@ export class ReleaseAuthorizationHandler implements ICommandHandler<ReleaseAutho
   execute({ caller, input }: ReleaseAuthorizationCommand): Promise<HoldResult> {
     const release = (commandId: string) => this.holds.release(this.contexts.create(commandId, caller.tenant, caller.actor), input.paymentId);
     if (input.idempotencyKey === undefined) return release(deriveId('release', caller.tenant, input.paymentId));
-    return this.guard.run({ tenant: caller.tenant, key: input.idempotencyKey, commandType: 'ReleaseAuthorization', input }, release);
+    const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'ReleaseAuthorization', input };
+    return this.guard.run(request, release, () => this.holds.checkRelease(caller.tenant, input.paymentId));
   }
 }
 

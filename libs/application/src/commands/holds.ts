@@ -67,6 +67,19 @@ export class Holds {
     return this.settle(root, charged);
   }
 
+  /** What `capture` would refuse before the processor is asked: a hold that is not live, an amount above it. */
+  async checkCapture(tenant: string, paymentId: string, amountMinor?: number): Promise<void> {
+    const payment = await this.reader.payment(tenant, paymentId);
+    requireLiveHold(payment, 'capture');
+    captureAmount(payment, amountMinor);
+  }
+
+  /** What `release` would refuse: an unknown payment, or one that was never a hold. */
+  async checkRelease(tenant: string, paymentId: string): Promise<void> {
+    const payment = await this.reader.payment(tenant, paymentId);
+    if (payment.status !== 'RELEASED' && payment.status !== 'EXPIRED') requireLiveHold(payment, 'release');
+  }
+
   /** Lets a live hold go; releasing a hold that is already gone changes nothing. */
   async release(root: CommandContext, paymentId: string): Promise<HoldResult> {
     const payment = await this.reader.payment(root.tenant, paymentId);

@@ -37,24 +37,36 @@ export class RecordOfflinePaymentHandler implements ICommandHandler<RecordOfflin
 
   execute({ caller, input }: RecordOfflinePaymentCommand): Promise<OfflinePaymentResult> {
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'RecordOfflinePayment', input };
-    return this.guard.run(request, async (commandId) => {
-      const root = this.contexts.create(commandId, caller.tenant, caller.actor);
-      const tenant = await this.reader.tenant(caller.tenant);
-      const booking = await this.reader.booking(caller.tenant, input.bookingId);
-      const paymentId = paymentIdFor(commandId);
-      const amount = collectedAmount(booking, paymentId, input.amountMinor);
-      const collect = collectCommand(stepContext(root, 'collect'), tenant, booking, paymentId, amount, input);
-      // A dry run of the pure decision: bad input (a disabled method, a note too long) is refused
-      // before the booking is touched. Replaying a collection already recorded is not a dry run.
-      if (booking.payments[paymentId] === undefined) paymentDecider.decide(collect, paymentDecider.initialState);
-      await this.onBooking(root, 'reserve', { type: 'ReservePayment', data: { bookingId: booking.bookingId, paymentId, amount } });
-      await this.record(root, booking.bookingId, collect);
-      await this.probe.reached('payment.outcome-recorded');
-      const data = { bookingId: booking.bookingId, paymentId, amount, method: input.method };
-      await this.onBooking(root, 'apply', { type: 'ApplyPayment', data });
-      await this.probe.reached('payment.settled');
-      return { paymentId, status: 'COLLECTED', amount, method: input.method };
-    });
+    const check = async (commandId: string) => {
+      const { collect } = await this.plan(this.contexts.create(commandId, caller.tenant, caller.actor), input);
+      // The pure decision on its own: a disabled method or a note too long is refused before anything is recorded.
+      paymentDecider.decide(collect, paymentDecider.initialState);
+    };
+    return this.guard.run(
+      request,
+      async (commandId) => {
+        const root = this.contexts.create(commandId, caller.tenant, caller.actor);
+        const { booking, collect } = await this.plan(root, input);
+        const { paymentId, amount } = collect.data;
+        await this.onBooking(root, 'reserve', { type: 'ReservePayment', data: { bookingId: booking.bookingId, paymentId, amount } });
+        await this.record(root, booking.bookingId, collect);
+        await this.probe.reached('payment.outcome-recorded');
+        const data = { bookingId: booking.bookingId, paymentId, amount, method: input.method };
+        await this.onBooking(root, 'apply', { type: 'ApplyPayment', data });
+        await this.probe.reached('payment.settled');
+        return { paymentId, status: 'COLLECTED', amount, method: input.method };
+      },
+      check,
+    );
+  }
+
+  /** The collection this command records, from the booking as it is (or as a resumed command left it). */
+  private async plan(root: CommandContext, input: Input): Promise<{ booking: Booking; collect: RecordOfflinePayment }> {
+    const tenant = await this.reader.tenant(root.tenant);
+    const booking = await this.reader.booking(root.tenant, input.bookingId);
+    const paymentId = paymentIdFor(root.commandId);
+    const amount = collectedAmount(booking, paymentId, input.amountMinor);
+    return { booking, collect: collectCommand(stepContext(root, 'collect'), tenant, booking, paymentId, amount, input) };
   }
 
   /** Records the collection; if the payment stream refuses it, the reservation is let go again. */

@@ -47,6 +47,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
 
   execute({ caller, input }: RefundPaymentCommand): Promise<RefundResult> {
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'RefundPayment', input };
+    const check = async () => void refundAmount(await this.reader.payment(caller.tenant, input.paymentId), input.amountMinor);
     return this.guard.run(request, async (commandId) => {
       const root = this.contexts.create(commandId, caller.tenant, caller.actor);
       const refundId = deriveId(commandId, 'refund');
@@ -62,7 +63,7 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
       }
       if (answer.status === 'REFUNDED') await applyRefundToBookings(this.runner, this.reader, root, payment, { refundId, amount });
       return result;
-    });
+    }, check);
   }
 
   private async recordHandedBack(root: CommandContext, payment: Payment, refundId: string, amount: Money): Promise<Answer> {

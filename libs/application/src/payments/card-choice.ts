@@ -18,8 +18,11 @@ export function cardChoice(input: CardInput, customer: Customer): CardChoice {
   if (input.saveCard === true) {
     throw new DomainError('VALIDATION_FAILED', 'saveCard applies to a new card (paymentMethodToken) only', { field: 'saveCard' });
   }
-  if (input.cardId !== undefined) return { method: 'CARD_ON_FILE', cardId: input.cardId };
   const cards = activeCards(customer);
+  if (input.cardId !== undefined) {
+    if (!cards.some((card) => card.cardId === input.cardId)) throw new DomainError('CARD_NOT_FOUND', `Card ${input.cardId} is not on file for this customer`, { cardId: input.cardId });
+    return { method: 'CARD_ON_FILE', cardId: input.cardId };
+  }
   const latest = cards[cards.length - 1];
   if (!latest) throw new DomainError('CARD_NOT_FOUND', 'The customer has no card on file; give a paymentMethodToken or send a payment link', {});
   return { method: 'CARD_ON_FILE', cardId: latest.cardId };
