@@ -8,6 +8,7 @@ import { ConfigurationError, loadConfiguration } from '@ledger/config';
 import { EventStoreUnavailableError } from '@ledger/event-store';
 import { auditVerify } from './audit.command.js';
 import { projectionsRebuild } from './projections.command.js';
+import { keysList, keysRevoke } from './keys.command.js';
 import { keysCreate, tenantsCreate } from './tenants.command.js';
 
 const program = new Command('ledger').description('Operate the payments ledger: audits, reports, projections, tenants and keys.');
@@ -53,6 +54,22 @@ keys
   .option('--label <label>', 'a note to tell keys apart, e.g. "front desk tablet"')
   .action(async (options: { tenant: string; role: string; label?: string }) => {
     process.exitCode = await keysCreate(loadConfiguration(), options);
+  });
+keys
+  .command('list')
+  .description("List a tenant's API keys (id, role, status, created at, label), newest first; never a secret or its hash.")
+  .requiredOption('--tenant <slug>', 'the tenant whose keys to list')
+  .option('--json', 'print the keys as JSON')
+  .action(async (options: { tenant: string; json?: boolean }) => {
+    process.exitCode = await keysList(loadConfiguration(), { tenant: options.tenant, json: options.json === true });
+  });
+keys
+  .command('revoke')
+  .description('Revoke an API key: every API process refuses it from then on. Revoking a revoked key changes nothing.')
+  .argument('<keyId>', 'the key id, the part of the key between "lk_" and the next "_" (see keys list)')
+  .requiredOption('--tenant <slug>', 'the tenant the key belongs to')
+  .action(async (keyId: string, options: { tenant: string }) => {
+    process.exitCode = await keysRevoke(loadConfiguration(), keyId, options);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

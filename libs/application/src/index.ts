@@ -48,3 +48,4 @@ export * from './api-keys/api-keys.js';
 export * from './pages/customer-pages.js';
 export * from './webhooks/index.js';
 export * from './notifications/index.js';
+export * from './auditor-view.js';

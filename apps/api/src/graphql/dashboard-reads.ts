@@ -8,8 +8,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
-import { ProjectorHost, receivables } from '@ledger/application';
-import type { Receivables as AgedReceivables } from '@ledger/application';
+import { ProjectorHost, auditorView, receivables } from '@ledger/application';
+import type { AuditorEvent, Receivables as AgedReceivables } from '@ledger/application';
 import type {
   BookingBalanceDocument,
   CollectionsDailyDocument,
@@ -201,16 +201,26 @@ export class DashboardReads {
   /**
    * A page of the log as recorded, for auditors: one stream's events, or the whole log's events
    * of this tenant. The log is shared by all tenants, so a page scans at most `scanLimit` events
-   * and reports where it stopped; the next page continues from there.
+   * and reports where it stopped; the next page continues from there. Events leave in the
+   * auditor's view (auditor-view.ts): secret material such as key and link token hashes is
+   * withheld, so the chain is verified on the stores (`ledger audit verify`), not on this page.
    */
   async auditTrail(
     tenant: string,
     options: { stream?: string; afterPosition?: string; first: number },
   ): Promise<{
-    events: RecordedEvent[];
+    events: AuditorEvent[];
     endPosition: string | null;
     hasMore: boolean;
   }> {
+    const page = await this.recordedTrail(tenant, options);
+    return { ...page, events: page.events.map(auditorView) };
+  }
+
+  private async recordedTrail(
+    tenant: string,
+    options: { stream?: string; afterPosition?: string; first: number },
+  ): Promise<{ events: RecordedEvent[]; endPosition: string | null; hasMore: boolean }> {
     if (options.stream) return this.streamTrail(tenant, options.stream, options);
     const scanLimit = 5_000;
     const scanned = await this.events.readAll({

@@ -32,8 +32,9 @@ import { PaymentLinkResolver } from './resolvers/payment-link.resolver.js';
 import { PaymentResolver } from './resolvers/payment.resolver.js';
 import { ReportResolver } from './resolvers/report.resolver.js';
 import { SettingsResolver } from './resolvers/settings.resolver.js';
+import { ApiKeyResolver } from './resolvers/api-key.resolver.js';
 
-export const resolvers = [BookingResolver, CustomerResolver, PaymentResolver, PaymentLinkResolver, SettingsResolver, ReportResolver];
+export const resolvers = [BookingResolver, CustomerResolver, PaymentResolver, PaymentLinkResolver, SettingsResolver, ReportResolver, ApiKeyResolver];
 
 @Module({})
 export class GraphQLApiModule {

@@ -1,9 +1,10 @@
 // Goal: a key of one business can never read or change another business's data, whatever
 // operation it calls; roles limit what a key may do; requests without a valid key, too deep,
 // too costly, batched or too large are refused with clear codes.
-// Method: two tenants on one embedded API over real HTTP. Tenant A has a customer, a card, a
-// booking, a hold, a charge and a link; tenant B's ADMIN key calls every query and mutation of
-// the schema with A's ids. The test fails if the schema gains an operation it does not try.
+// Method: two tenants on one embedded API over real HTTP. Tenant A has an ADMIN key, a customer,
+// a card, a booking, a hold, a charge and a link; tenant B's ADMIN key calls every query and
+// mutation of the schema with A's ids. The test fails if the schema gains an operation it does
+// not try. (The roles of the key operations are tried in api-keys.e2e.spec.ts.)
 import { CommandBus } from '@nestjs/cqrs';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { RevokeApiKeyCommand } from '@ledger/application';
@@ -19,6 +20,7 @@ interface TenantA {
   holdId: string;
   chargeId: string;
   linkId: string;
+  adminKeyId: string;
 }
 
 async function seedTenantA(api: TestApi, key: string): Promise<TenantA> {
@@ -53,7 +55,7 @@ async function seedTenantA(api: TestApi, key: string): Promise<TenantA> {
     })
   ).chargeBooking.id as string;
   const linkId = (await run('mutation($c: ID!) { sendPaymentLink(input: { customerId: $c }) { id } }', { c: customerId })).sendPaymentLink.id as string;
-  return { customerId, cardId, bookingId, holdId, chargeId, linkId };
+  return { customerId, cardId, bookingId, holdId, chargeId, linkId, adminKeyId: key.split('_')[1]! };
 }
 
 /** Every operation, called by tenant B with tenant A's ids, and what B must see. */
@@ -130,6 +132,15 @@ function crossTenantCalls(a: TenantA): Record<string, { query: string; expect: (
       query: 'mutation { connectStripeAccount(input: { returnUrl: "http://localhost/b" }) { state } }',
       expect: (res) => expect(res.errors).toBeUndefined(),
     },
+    apiKeys: {
+      query: '{ apiKeys(first: 100) { edges { node { id } } } }',
+      expect: (res) => {
+        const ids = (res.data!.apiKeys.edges as { node: { id: string } }[]).map((edge) => edge.node.id);
+        expect(ids.length).toBeGreaterThan(0);
+        expect(ids).not.toContain(a.adminKeyId);
+      },
+    },
+    revokeApiKey: { query: `mutation { revokeApiKey(keyId: "${a.adminKeyId}") { id } }`, expect: notFound },
   };
 }
 

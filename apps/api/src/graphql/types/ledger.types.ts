@@ -263,9 +263,11 @@ export class AuditEvent {
   @Field() recordedAt!: string;
   @Field({ description: 'The event data as JSON.' }) data!: string;
   @Field({
-    description: 'The event metadata as JSON (actor, correlation, hash chain).',
+    description: 'The event metadata as JSON (actor, correlation, tenant, time); the hash chain is checked by `ledger audit verify`.',
   })
   metadata!: string;
+  @Field(() => [String], { description: 'Fields left out of data and metadata as secret material, e.g. data.secretHash.' })
+  redacted!: string[];
 }
 
 @ObjectType()
