@@ -2,6 +2,10 @@
  * One document per booking with its balance, for the booking page, the bookings list and, summed
  * at query time, the customer's balance. Totals are recomputed from the per-payment entries on
  * every event, as the booking decider does, so they can never drift from the entries they sum.
+ *
+ * They are summed exactly. The domain keeps everything one booking ever took within 2^53-1 (it
+ * refuses the claim that would pass it), so a total beyond that is an impossible history and
+ * stops the projection at that event, like any malformed money, instead of being rounded.
  */
 import { bookingSources, type Money, cardPaymentMethods, offlinePaymentMethods } from '@ledger/domain';
 import {
@@ -36,25 +40,34 @@ function paymentStatusOf(totalMinor: number, paidMinor: number, refundedMinor: n
   return netMinor > 0 ? 'PARTIALLY_PAID' : 'UNPAID';
 }
 
+/** A per-booking total as a number, or a stop naming the event: never a rounded figure. */
+function exactTotal(fields: Fields, totalMinor: bigint, name: string): number {
+  if (totalMinor > BigInt(Number.MAX_SAFE_INTEGER)) return fields.fail(`${name} ${totalMinor} is beyond 2^53-1, which the domain never lets a booking reach`);
+  return Number(totalMinor);
+}
+
 function withBalances(
   doc: BookingBalanceDocument,
+  fields: Fields,
   payments: BookingPaymentEntry[],
   total = doc.total,
 ): BookingBalanceDocument {
-  let paid = 0;
-  let refunded = 0;
-  let reserved = 0;
-  let authorized = 0;
+  const sums = { paid: 0n, refunded: 0n, reserved: 0n, authorized: 0n };
   for (const entry of payments) {
     if (entry.status === 'APPLIED') {
-      paid += entry.amount.amountMinor;
-      refunded += entry.refunded.amountMinor;
-    } else if (entry.status === 'RESERVED') reserved += entry.amount.amountMinor;
-    else if (entry.status === 'AUTHORIZED') authorized += entry.amount.amountMinor;
+      sums.paid += BigInt(entry.amount.amountMinor);
+      sums.refunded += BigInt(entry.refunded.amountMinor);
+    } else if (entry.status === 'RESERVED') sums.reserved += BigInt(entry.amount.amountMinor);
+    else if (entry.status === 'AUTHORIZED') sums.authorized += BigInt(entry.amount.amountMinor);
   }
   const { currency } = total;
+  const paid = exactTotal(fields, sums.paid, 'paid');
+  const refunded = exactTotal(fields, sums.refunded, 'refunded');
+  const reserved = exactTotal(fields, sums.reserved, 'reserved');
+  const authorized = exactTotal(fields, sums.authorized, 'authorized');
   // The decider never lets claims exceed the total; the floor keeps a display from going negative anyway.
-  const balance = Math.max(0, total.amountMinor - (paid - refunded) - reserved - authorized);
+  const owed = BigInt(total.amountMinor) - (sums.paid - sums.refunded) - sums.reserved - sums.authorized;
+  const balance = owed > 0n ? Number(owed) : 0;
   return {
     ...doc,
     total,
@@ -91,7 +104,7 @@ function created(fields: Fields, event: ProjectedEvent): BookingBalanceDocument 
     updatedAt: event.occurredAt,
     position: event.position,
   };
-  return withBalances(doc, []);
+  return withBalances(doc, fields, []);
 }
 
 /** Replaces the payment's entry in place (keeping the list in order of first appearance) or appends it. */
@@ -110,24 +123,24 @@ function paymentChanged(doc: BookingBalanceDocument, fields: Fields, type: strin
     case 'AuthorizationApplied': {
       const amount = requireCurrency(fields, fields.money('amount'), currency, 'amount');
       const status = type === 'PaymentReserved' ? 'RESERVED' : 'AUTHORIZED';
-      return withBalances(doc, upsert(doc.payments, { paymentId, status, amount, refunded: zero }));
+      return withBalances(doc, fields, upsert(doc.payments, { paymentId, status, amount, refunded: zero }));
     }
     case 'PaymentReservationReleased': {
       const entry = existing ?? fields.fail(`payment ${paymentId} was never reserved on this booking`);
-      return withBalances(doc, upsert(doc.payments, { ...entry, status: 'RELEASED' }));
+      return withBalances(doc, fields, upsert(doc.payments, { ...entry, status: 'RELEASED' }));
     }
     case 'PaymentApplied': {
       // Applying settles the whole claim: a partial capture lets the rest of the hold go.
       const amount = requireCurrency(fields, fields.money('amount'), currency, 'amount');
       const method = fields.oneOf('method', paymentMethods);
-      return withBalances(doc, upsert(doc.payments, { paymentId, status: 'APPLIED', amount, method, refunded: zero }));
+      return withBalances(doc, fields, upsert(doc.payments, { paymentId, status: 'APPLIED', amount, method, refunded: zero }));
     }
     case 'RefundApplied': {
       const entry =
         existing?.status === 'APPLIED' ? existing : fields.fail(`refund for payment ${paymentId} not applied`);
       const amount = requireCurrency(fields, fields.money('amount'), currency, 'amount');
       const refunded = minor(entry.refunded.amountMinor + amount.amountMinor, currency);
-      return withBalances(doc, upsert(doc.payments, { ...entry, refunded }));
+      return withBalances(doc, fields, upsert(doc.payments, { ...entry, refunded }));
     }
     default:
       return fields.fail('not a booking event');
@@ -147,7 +160,7 @@ function evolveBooking(
   switch (event.type) {
     case 'BookingPriceChanged': {
       const total = requireCurrency(fields, fields.money('total'), booking.total.currency, 'total');
-      return withBalances(booking, booking.payments, total);
+      return withBalances(booking, fields, booking.payments, total);
     }
     case 'BookingCompleted':
       return { ...booking, status: 'COMPLETED' };

@@ -3,6 +3,7 @@
  * the projection interface's plain `Doc` records without casts.
  */
 import type { PaymentMethod } from '@ledger/domain';
+import type { MinorDigits } from '../exact-totals.js';
 
 /** A tenant's time zone and currency, kept here because the day a payment lands on depends on them. */
 export type CollectionsTenantDocument = {
@@ -30,11 +31,15 @@ export type CollectionsDailyDocument = {
   method: PaymentMethod;
   /** Payments that took money (charges and offline collections); refunds do not count. */
   count: number;
-  /** Amounts are integer minor units; the names match the API's collections report rows. */
-  collected: number;
-  refunded: number;
+  /**
+   * Exact decimal strings of integer minor units (since version 2): a tenant may collect any
+   * number of amounts in a day, and a number would round past 2^53-1. The names match the API's
+   * collections report rows.
+   */
+  collected: MinorDigits;
+  refunded: MinorDigits;
   /** collected - refunded. */
-  net: number;
+  net: MinorDigits;
   currency: string;
   position: string;
 };

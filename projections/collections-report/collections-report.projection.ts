@@ -5,6 +5,9 @@
  * The day document's key depends on two other documents: the tenant's time zone (the day) and,
  * for charges and refunds, the payment's method (neither event carries it). So `refs` names the
  * tenant and payment index documents first and the day document once they are loaded.
+ *
+ * A day's totals are exact decimal strings added as bigints (see exact-totals.ts): however much
+ * one tenant records in a day, its totals never round and never stop the projection.
  */
 import type { PaymentMethod } from '@ledger/domain';
 import {
@@ -21,6 +24,7 @@ import type {
   CollectionsTenantDocument,
 } from './collections-report.document.js';
 import { amountField, isTimeZone, localDay, malformed, textField } from './collections-report.fields.js';
+import { addMinor, minorOf, ZERO_MINOR } from '../exact-totals.js';
 
 const TENANTS = 'tenants';
 const PAYMENT_INDEX = 'payment_index';
@@ -138,21 +142,21 @@ function addToDay(docs: DocumentSet, event: ProjectedEvent): DocumentChange[] {
     day: localDay(event, tenant.timeZone),
     method,
     count: 0,
-    collected: 0,
-    refunded: 0,
-    net: 0,
+    collected: ZERO_MINOR,
+    refunded: ZERO_MINOR,
+    net: ZERO_MINOR,
     currency: tenant.currency,
     position: event.position,
   };
   const refund = event.type === 'Refunded';
-  const collected = day.collected + (refund ? 0 : amount.amountMinor);
-  const refunded = day.refunded + (refund ? amount.amountMinor : 0);
+  const collected = refund ? day.collected : addMinor(day.collected, amount.amountMinor, event, 'collected');
+  const refunded = refund ? addMinor(day.refunded, amount.amountMinor, event, 'refunded') : day.refunded;
   const doc: CollectionsDailyDocument = {
     ...day,
     count: day.count + (refund ? 0 : 1),
     collected,
     refunded,
-    net: collected - refunded,
+    net: (minorOf(collected, event, 'collected') - minorOf(refunded, event, 'refunded')).toString(),
     position: event.position,
   };
   return [{ collection: DAILY, key, doc }];
@@ -177,7 +181,8 @@ function evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChan
 
 export const collectionsReportProjection: Projection = {
   name: 'collections-report',
-  version: 1,
+  // 2: collected, refunded and net became exact decimal strings.
+  version: 2,
   collections: [TENANTS, PAYMENT_INDEX, DAILY],
   eventTypes: ['TenantCreated', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded'],
   refs,

@@ -93,28 +93,28 @@ describe('collections report projection', () => {
       day: '2025-03-10',
       method: 'NEW_CARD',
       count: 2,
-      collected: 6000,
-      refunded: 1200,
-      net: 4800,
+      collected: '6000',
+      refunded: '1200',
+      net: '4800',
       currency: 'CAD',
       position: '000000000000000a',
     });
     expect(day(store, '2025-03-10:PAYMENT_LINK')).toMatchObject({
       count: 1,
-      collected: 2500,
-      refunded: 0,
-      net: 2500,
+      collected: '2500',
+      refunded: '0',
+      net: '2500',
     });
     expect(day(store, '2025-03-10:CASH')).toMatchObject({
       count: 1,
-      collected: 3000,
-      refunded: 500,
-      net: 2500,
+      collected: '3000',
+      refunded: '500',
+      net: '2500',
     });
     expect(day(store, '2025-03-10:CHECK')).toMatchObject({
       count: 1,
-      collected: 700,
-      net: 700,
+      collected: '700',
+      net: '700',
     });
     expect(store.get(`payment_index/${tenant}:p4`)).toMatchObject({
       method: 'CASH',
@@ -134,7 +134,7 @@ describe('collections report projection', () => {
     );
     expect(day(store, '2025-06-14:NEW_CARD')).toMatchObject({
       day: '2025-06-14',
-      collected: 5000,
+      collected: '5000',
     });
     expect(day(store, '2025-06-15:NEW_CARD')).toBeUndefined();
   });
@@ -150,15 +150,15 @@ describe('collections report projection', () => {
       ]),
     );
     expect(day(store, '2025-03-10:CARD_ON_FILE')).toMatchObject({
-      collected: 5000,
-      refunded: 0,
-      net: 5000,
+      collected: '5000',
+      refunded: '0',
+      net: '5000',
     });
     expect(day(store, '2025-03-12:CARD_ON_FILE')).toMatchObject({
       count: 0,
-      collected: 0,
-      refunded: 2000,
-      net: -2000,
+      collected: '0',
+      refunded: '2000',
+      net: '-2000',
     });
   });
 

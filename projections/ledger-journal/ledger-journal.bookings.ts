@@ -11,6 +11,7 @@
  * with nothing receivable and, as revenue, only the money the business kept.
  */
 import { alreadyApplied, type DocumentChange, type DocumentRef, type DocumentSet, type ProjectedEvent } from '../projection.js';
+import { addMinor, minorOf, safeAmountOf, ZERO_MINOR } from '../exact-totals.js';
 import type { JournalBookingDocument } from './ledger-journal.document.js';
 import { amountField, malformed, textField, totalField } from './ledger-journal.fields.js';
 
@@ -35,40 +36,46 @@ function existing(docs: DocumentSet, event: ProjectedEvent): JournalBookingDocum
   return doc;
 }
 
-export function outstandingMinor(doc: JournalBookingDocument): number {
-  return doc.billedMinor - doc.appliedMinor + doc.refundedMinor - doc.reversedMinor;
+/** What the booking still owes, exactly: billed - applied + refunded - reversed. */
+export function outstandingMinor(doc: JournalBookingDocument, event: ProjectedEvent): bigint {
+  const total = (field: 'billedMinor' | 'appliedMinor' | 'refundedMinor' | 'reversedMinor') => minorOf(doc[field], event, field);
+  return total('billedMinor') - total('appliedMinor') + total('refundedMinor') - total('reversedMinor');
+}
+
+function created(event: ProjectedEvent): JournalBookingDocument {
+  const total = totalField(event, 'total');
+  const bookingId = textField(event, 'bookingId');
+  const zero = ZERO_MINOR;
+  return { tenant: event.tenant, bookingId, currency: total.currency, billedMinor: String(total.amountMinor), appliedMinor: zero, refundedMinor: zero, reversedMinor: zero, reversals: {}, cancelled: false, position: event.position };
 }
 
 /** The booking document after the event, or null when the event does not concern bookings. */
 function nextBooking(docs: DocumentSet, event: ProjectedEvent): JournalBookingDocument | null {
   switch (event.type) {
-    case 'BookingCreated': {
-      const total = totalField(event, 'total');
-      const bookingId = textField(event, 'bookingId');
-      return { tenant: event.tenant, bookingId, currency: total.currency, billedMinor: total.amountMinor, appliedMinor: 0, refundedMinor: 0, reversedMinor: 0, reversals: {}, cancelled: false, position: event.position };
-    }
+    case 'BookingCreated':
+      return created(event);
     case 'BookingPriceChanged':
-      return { ...existing(docs, event), billedMinor: totalField(event, 'total').amountMinor, position: event.position };
+      return { ...existing(docs, event), billedMinor: String(totalField(event, 'total').amountMinor), position: event.position };
     case 'PaymentApplied': {
       const doc = existing(docs, event);
-      return { ...doc, appliedMinor: doc.appliedMinor + amountField(event).amountMinor, position: event.position };
+      return { ...doc, appliedMinor: addMinor(doc.appliedMinor, amountField(event).amountMinor, event, 'appliedMinor'), position: event.position };
     }
     case 'RefundApplied': {
       const doc = existing(docs, event);
-      const refundedMinor = doc.refundedMinor + amountField(event).amountMinor;
-      return { ...doc, refundedMinor, ...reversedIfCancelled(doc, refundedMinor), position: event.position };
+      const { amountMinor } = amountField(event);
+      const refundedMinor = addMinor(doc.refundedMinor, amountMinor, event, 'refundedMinor');
+      // After the cancellation, the revenue a refund gives back is reversed too.
+      const reversedMinor = doc.cancelled ? addMinor(doc.reversedMinor, amountMinor, event, 'reversedMinor') : doc.reversedMinor;
+      return { ...doc, refundedMinor, reversedMinor, position: event.position };
     }
     case 'BookingCancelled': {
       const doc = existing(docs, event);
-      return doc.cancelled ? { ...doc, position: event.position } : { ...doc, cancelled: true, reversedMinor: doc.reversedMinor + outstandingMinor(doc), position: event.position };
+      if (doc.cancelled) return { ...doc, position: event.position };
+      return { ...doc, cancelled: true, reversedMinor: addMinor(doc.reversedMinor, outstandingMinor(doc, event), event, 'reversedMinor'), position: event.position };
     }
     default:
       return null;
   }
-}
-
-function reversedIfCancelled(doc: JournalBookingDocument, refundedMinor: number): Partial<JournalBookingDocument> {
-  return doc.cancelled ? { reversedMinor: doc.reversedMinor + refundedMinor - doc.refundedMinor } : {};
 }
 
 const tracked: ReadonlySet<string> = new Set(['BookingCreated', 'BookingPriceChanged', ...bookingEventTypes]);
@@ -89,7 +96,8 @@ export function trackBooking(docs: DocumentSet, event: ProjectedEvent): { change
     return { changes: [], reversal: amountMinor ? { amountMinor, currency: before.currency } : null };
   }
   const after = nextBooking(docs, event)!;
-  const amountMinor = after.reversedMinor - (before?.reversedMinor ?? 0);
+  const reversed = minorOf(after.reversedMinor, event, 'reversedMinor') - minorOf(before?.reversedMinor ?? ZERO_MINOR, event, 'reversedMinor');
+  const amountMinor = safeAmountOf(reversed, event, 'reversal');
   if (amountMinor <= 0) return { changes: [{ ...ref, doc: after }], reversal: null };
   const doc = { ...after, reversals: { ...after.reversals, [event.position]: amountMinor } };
   return { changes: [{ ...ref, doc }], reversal: { amountMinor, currency: after.currency } };

@@ -23,7 +23,7 @@ const refundApplied = (paymentId: string, amountMinor: number) => ['RefundApplie
 const cancelled = ['BookingCancelled', { bookingId: 'b1', reason: 'Customer moved away' }] as const;
 
 const balanceOf = (store: Map<string, unknown>) => store.get(`trial_balance/${tenant}`) as TrialBalanceDocument;
-const net = (balance: TrialBalanceDocument, account: keyof TrialBalanceDocument['accounts']) => (balance.accounts[account]?.debitMinor ?? 0) - (balance.accounts[account]?.creditMinor ?? 0);
+const net = (balance: TrialBalanceDocument, account: keyof TrialBalanceDocument['accounts']) => Number(BigInt(balance.accounts[account]?.debitMinor ?? '0') - BigInt(balance.accounts[account]?.creditMinor ?? '0'));
 const entries = (store: Map<string, unknown>) => [...store].filter(([key]) => key.startsWith('journal_entries/')).map(([, doc]) => doc as JournalEntryDocument);
 
 describe('ledger journal: cancelled bookings', () => {
@@ -44,7 +44,7 @@ describe('ledger journal: cancelled bookings', () => {
         { account: 'accounts_receivable', debitMinor: 0, creditMinor: 8000 },
       ],
     });
-    expect(store.get(`booking_receivables/${tenant}:b1`)).toMatchObject<Partial<JournalBookingDocument>>({ billedMinor: 12000, appliedMinor: 4000, reversedMinor: 8000, cancelled: true });
+    expect(store.get(`booking_receivables/${tenant}:b1`)).toMatchObject<Partial<JournalBookingDocument>>({ billedMinor: '12000', appliedMinor: '4000', reversedMinor: '8000', cancelled: true });
   });
 
   it('posts nothing on cancelling a booking paid in full, and nothing for applied payments', () => {

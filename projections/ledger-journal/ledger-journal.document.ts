@@ -1,5 +1,9 @@
 /**
- * Documents of the ledger journal. Amounts are integer minor units in the document's currency.
+ * Documents of the ledger journal. Amounts are integer minor units in the document's currency:
+ * a posting, one event's amount, is a number (at most one booking's total or one refund); a
+ * total accumulated over a tenant's or a booking's whole history is a decimal string
+ * (`MinorDigits`, see exact-totals.ts), exact at any size. Since version 2: version 1 kept those
+ * totals as numbers, which round past 2^53-1.
  *
  * The chart of accounts, from the business's point of view:
  * - `accounts_receivable`: what customers owe on their bookings (debit balance).
@@ -11,6 +15,7 @@
  * - `other_receipts`: money recorded as collected by any other means.
  */
 import type { PaymentMethod } from '@ledger/domain';
+import type { MinorDigits } from '../exact-totals.js';
 
 export type Account =
   | 'accounts_receivable'
@@ -45,9 +50,9 @@ export type JournalEntryDocument = {
 export type TrialBalanceDocument = {
   tenant: string;
   currency: string;
-  accounts: Partial<Record<Account, { debitMinor: number; creditMinor: number }>>;
-  totalDebitMinor: number;
-  totalCreditMinor: number;
+  accounts: Partial<Record<Account, { debitMinor: MinorDigits; creditMinor: MinorDigits }>>;
+  totalDebitMinor: MinorDigits;
+  totalCreditMinor: MinorDigits;
   position: string;
 };
 
@@ -68,11 +73,12 @@ export type JournalBookingDocument = {
   tenant: string;
   bookingId: string;
   currency: string;
-  billedMinor: number;
-  appliedMinor: number;
-  refundedMinor: number;
-  reversedMinor: number;
-  /** Each reversal by the position of the event that made it, so a replay posts the same one. */
+  billedMinor: MinorDigits;
+  /** Payments and refunds only add up: a booking paid and refunded many times grows these without bound. */
+  appliedMinor: MinorDigits;
+  refundedMinor: MinorDigits;
+  reversedMinor: MinorDigits;
+  /** Each reversal (a posting) by the position of the event that made it, so a replay posts the same one. */
   reversals: Record<string, number>;
   cancelled: boolean;
   position: string;

@@ -1,7 +1,8 @@
 /**
  * Every money event as balanced double-entry postings, plus a running trial balance per tenant,
  * so an auditor can check that what customers owe and what was collected add up. The chart of
- * accounts is described in `ledger-journal.document.ts`.
+ * accounts is described in `ledger-journal.document.ts`; the trial balance's totals are exact at
+ * any size (`ledger-journal.trial-balance.ts`).
  *
  * A cancellation reverses the revenue the booking still owes, and a refund of a cancelled booking
  * the revenue it gives back (see ledger-journal.bookings.ts), so a cancelled booking leaves
@@ -29,6 +30,7 @@ import type {
   Posting,
   TrialBalanceDocument,
 } from './ledger-journal.document.js';
+import { postToBalance } from './ledger-journal.trial-balance.js';
 import { accountOf, methodField } from './ledger-journal.accounts.js';
 import { amountField, malformed, textField, totalField } from './ledger-journal.fields.js';
 import { BOOKINGS, bookingEventTypes, bookingRef, trackBooking } from './ledger-journal.bookings.js';
@@ -182,45 +184,6 @@ function journalEntry(event: ProjectedEvent, transfer: Transfer): JournalEntryDo
   };
 }
 
-function postToBalance(
-  existing: TrialBalanceDocument | null,
-  entry: JournalEntryDocument,
-  event: ProjectedEvent,
-): TrialBalanceDocument {
-  const balance = existing ?? {
-    tenant: event.tenant,
-    currency: entry.currency,
-    accounts: {},
-    totalDebitMinor: 0,
-    totalCreditMinor: 0,
-  };
-  // One tenant bills in one currency; mixing two would make every total meaningless.
-  if (balance.currency !== entry.currency) {
-    throw malformed(event, `amount is in ${entry.currency}, the tenant's ledger is in ${balance.currency}`);
-  }
-  const accounts = { ...balance.accounts };
-  let { totalDebitMinor, totalCreditMinor } = balance;
-  for (const posting of entry.postings) {
-    const account = accounts[posting.account] ?? {
-      debitMinor: 0,
-      creditMinor: 0,
-    };
-    accounts[posting.account] = {
-      debitMinor: account.debitMinor + posting.debitMinor,
-      creditMinor: account.creditMinor + posting.creditMinor,
-    };
-    totalDebitMinor += posting.debitMinor;
-    totalCreditMinor += posting.creditMinor;
-  }
-  return {
-    ...balance,
-    accounts,
-    totalDebitMinor,
-    totalCreditMinor,
-    position: event.position,
-  };
-}
-
 function indexPayment(docs: DocumentSet, event: ProjectedEvent): DocumentChange[] {
   const ref = indexRef(event);
   if (alreadyApplied(docs.get(ref.collection, ref.key), event)) return [];
@@ -255,7 +218,8 @@ function evolve(docs: DocumentSet, event: ProjectedEvent): readonly DocumentChan
 
 export const ledgerJournalProjection: Projection = {
   name: 'ledger-journal',
-  version: 1,
+  // 2: the trial balance's and the booking receivables' totals became exact decimal strings.
+  version: 2,
   collections: [ENTRIES, BALANCE, PAYMENT_INDEX, BOOKINGS],
   eventTypes: ['BookingCreated', 'BookingPriceChanged', 'PaymentInitiated', 'Charged', 'CashCollected', 'Refunded', 'DisputeClosed', ...bookingEventTypes],
   refs,

@@ -83,7 +83,7 @@ const refunded = (paymentId: string, amountMinor: number) =>
 
 const balanceOf = (store: Map<string, unknown>) => store.get(`trial_balance/${tenant}`) as TrialBalanceDocument;
 const net = (balance: TrialBalanceDocument, account: keyof TrialBalanceDocument['accounts']) =>
-  (balance.accounts[account]?.debitMinor ?? 0) - (balance.accounts[account]?.creditMinor ?? 0);
+  Number(BigInt(balance.accounts[account]?.debitMinor ?? '0') - BigInt(balance.accounts[account]?.creditMinor ?? '0'));
 
 describe('ledger journal projection', () => {
   const story = eventsFrom([
@@ -107,7 +107,7 @@ describe('ledger journal projection', () => {
     expect(balance).toMatchObject({
       tenant,
       currency: 'CAD',
-      totalDebitMinor: 23500,
+      totalDebitMinor: '23500',
       position: position(7),
     });
   });

@@ -55,10 +55,12 @@ describe('the ledger in one process', () => {
     expect(await reads.get('bookings_v1', online.bookingId)).toMatchObject({ paymentStatus: 'CHARGED_IN_FULL', balance: { amountMinor: 0 } });
     expect(await reads.get('bookings_v1', phone.bookingId)).toMatchObject({ paymentStatus: 'PARTIALLY_PAID', balance: { amountMinor: 5_000 } });
     expect(await reads.get('payments_v1', charge.paymentId)).toMatchObject({ method: 'CARD_ON_FILE', status: 'SUCCEEDED', captured: { amountMinor: 12_500 }, card: { last4: '4242' } });
-    const trial = await reads.get<{ totalDebitMinor: number; totalCreditMinor: number; accounts: Record<string, { debitMinor: number; creditMinor: number }> }>('trial_balance_v1', 'sparkle');
+    // The journal's totals are exact decimal strings (ledger-journal version 2).
+    const journal = app.get(ProjectorHost).collectionFor('ledger-journal', 'trial_balance');
+    const trial = await reads.get<{ totalDebitMinor: string; totalCreditMinor: string; accounts: Record<string, { debitMinor: string; creditMinor: string }> }>(journal, 'sparkle');
     expect(trial!.totalDebitMinor).toBe(trial!.totalCreditMinor);
     const receivable = trial!.accounts.accounts_receivable!;
-    expect(receivable.debitMinor - receivable.creditMinor).toBe(5_000);
+    expect(BigInt(receivable.debitMinor) - BigInt(receivable.creditMinor)).toBe(5_000n);
     const aged = await receivables(reads, 'bookings_v1', 'sparkle', '2026-12-15');
     expect(aged.rows).toEqual([expect.objectContaining({ customerId, outstandingMinor: 5_000 })]);
     expect(aged.totals).toMatchObject({ days1to30: 5_000, outstandingMinor: 5_000 });

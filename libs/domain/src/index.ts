@@ -11,9 +11,12 @@ export {
   compareMoney,
   formatMoney,
   isCurrencyCode,
+  MAX_AMOUNT_MINOR,
   money,
   moneyEquals,
+  safeMinor,
   subtractMoney,
+  sumMinorExact,
   sumMoney,
   zeroMoney,
 } from './shared/money.js';

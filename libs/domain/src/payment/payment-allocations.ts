@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
-import { assertPositiveAmount, assertSameCurrency, type Money, money } from '../shared/money.js';
+import { assertPositiveAmount, assertSameCurrency, type Money, money, sumMinorExact } from '../shared/money.js';
 import { requireDistinct, requireList, requireText } from '../shared/validation.js';
 import type { Allocation } from './payment.events.js';
 
@@ -18,11 +18,13 @@ export function requireAllocations(allocations: readonly Allocation[], amount: M
     allocations.map((allocation) => allocation.bookingId),
     'allocations',
   );
-  const allocatedMinor = allocations.reduce((sum, allocation) => sum + allocation.amount.amountMinor, 0);
-  if (allocatedMinor !== amount.amountMinor) {
+  // Added exactly: a rounded float sum of many shares could match the payment by accident.
+  const allocatedMinor = sumMinorExact(allocations.map((allocation) => allocation.amount.amountMinor));
+  if (allocatedMinor !== BigInt(amount.amountMinor)) {
     throw new DomainError('VALIDATION_FAILED', 'allocations must add up to the payment amount', {
       field: 'allocations',
-      allocatedMinor,
+      // Details travel as JSON, which has no bigint; a sum too large for a number goes as digits.
+      allocatedMinor: allocatedMinor <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(allocatedMinor) : allocatedMinor.toString(),
       amountMinor: amount.amountMinor,
     });
   }

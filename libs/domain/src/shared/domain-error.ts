@@ -17,6 +17,8 @@ export const domainErrorCodes = [
   'LINK_EXPIRED',
   'LINK_NOT_PAYABLE',
   'STRIPE_NOT_CONNECTED',
+  /** A total too large to answer exactly as a number (beyond 2^53-1); never rounded instead. */
+  'AMOUNT_OUT_OF_RANGE',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -7,6 +7,17 @@ import { DomainError } from './domain-error.js';
  */
 export type Money = Readonly<{ amountMinor: number; currency: string }>;
 
+/**
+ * The largest amount one command may move or record: 10^12 minor units (ten billion dollars in
+ * cents). Stripe itself caps a charge at 8 digits (99,999,999 minor units) for most currencies,
+ * so this leaves ten thousand times that for cash, cheques and transfers on large jobs and for
+ * currencies with small units, while keeping every sum exact: 2^53 / 10^12 ≈ 9,007 maximal
+ * amounts fit in a JavaScript number before a total could leave the safe integer range.
+ */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+
+const MAX_SAFE_MINOR = BigInt(Number.MAX_SAFE_INTEGER);
+
 const currencyCodePattern = /^[A-Z]{3}$/;
 
 export function isCurrencyCode(value: unknown): value is string {
@@ -43,7 +54,11 @@ export function zeroMoney(currency: string): Money {
   return money(0, currency);
 }
 
-/** Every amount a command moves must be a positive safe integer in a valid currency. */
+/**
+ * Every amount a command moves or records must be a positive safe integer, at most
+ * MAX_AMOUNT_MINOR, in a valid currency. Every path (API, CLI, webhooks, process managers)
+ * reaches a decider, so this is the one place the maximum is enforced.
+ */
 export function assertPositiveAmount(amount: Money, field = 'amount'): void {
   if (typeof amount !== 'object' || amount === null) {
     throw new DomainError('INVALID_AMOUNT', `${field} is missing`, { field });
@@ -54,6 +69,13 @@ export function assertPositiveAmount(amount: Money, field = 'amount'): void {
     throw new DomainError('INVALID_AMOUNT', `${field} must be greater than zero`, {
       field,
       amountMinor: amount.amountMinor,
+    });
+  }
+  if (amount.amountMinor > MAX_AMOUNT_MINOR) {
+    throw new DomainError('INVALID_AMOUNT', `${field}.amountMinor must be at most ${MAX_AMOUNT_MINOR} minor units`, {
+      field,
+      amountMinor: amount.amountMinor,
+      maxMinor: MAX_AMOUNT_MINOR,
     });
   }
 }
@@ -92,6 +114,31 @@ export function moneyEquals(left: Money, right: Money): boolean {
 /** Sums in one currency; the currency is explicit so an empty list still has one. */
 export function sumMoney(values: readonly Money[], currency: string): Money {
   return values.reduce<Money>((total, value) => addMoney(total, value), zeroMoney(currency));
+}
+
+/**
+ * Sums minor units exactly, however many there are. Totals over a customer's bookings, a
+ * tenant's day or a whole history have no bound in the domain, so they are added as bigints.
+ */
+export function sumMinorExact(amountsMinor: Iterable<number | bigint>): bigint {
+  let totalMinor = 0n;
+  for (const amountMinor of amountsMinor) totalMinor += BigInt(amountMinor);
+  return totalMinor;
+}
+
+/**
+ * An exact total as a number for an answer, or AMOUNT_OUT_OF_RANGE naming the field: beyond
+ * 2^53-1 a number would round, and a rounded total is worse than none. With MAX_AMOUNT_MINOR this
+ * needs more than 9,007 maximal amounts in one total.
+ */
+export function safeMinor(totalMinor: bigint, field: string): number {
+  if (totalMinor > MAX_SAFE_MINOR || totalMinor < -MAX_SAFE_MINOR) {
+    throw new DomainError('AMOUNT_OUT_OF_RANGE', `${field} is ${totalMinor} minor units, more than an exact answer can carry (2^53-1)`, {
+      field,
+      totalMinor: totalMinor.toString(),
+    });
+  }
+  return Number(totalMinor);
 }
 
 function checkedResult(amountMinor: number, currency: string): Money {

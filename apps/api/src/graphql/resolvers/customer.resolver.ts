@@ -3,12 +3,12 @@ import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Principal } from '@ledger/application';
-import { DomainError } from '@ledger/domain';
+import { DomainError, sumMinorExact } from '@ledger/domain';
 import { LedgerReader, RegisterCustomerCommand, RemoveCardCommand, RequestCardCommand, SaveCardCommand } from '@ledger/application';
 import { CustomerUrls } from '../customer-urls.js';
 import { CurrentPrincipal, OPERATORS, READERS, Roles, RolesGuard, callerOf } from '../common/auth.js';
 import { PageArgs } from '../common/pagination.js';
-import { Money } from '../common/scalars.js';
+import { Money, moneyFromExact } from '../common/scalars.js';
 import { DashboardReads } from '../dashboard-reads.js';
 import { bookingOf, customerOf, paymentOf } from '../mappers.js';
 import { RegisterCustomerInput, RequestCardInput, SaveCardInput } from '../types/inputs.js';
@@ -40,16 +40,19 @@ export class CustomerResolver {
     }, customerOf);
   }
 
+  /**
+   * Summed exactly: each booking owes at most MAX_AMOUNT_MINOR, so only a customer with more
+   * than 9,007 maximal open bookings could pass 2^53-1, and then this field is refused with
+   * AMOUNT_OUT_OF_RANGE rather than answered rounded.
+   */
   @ResolveField(() => Money, {
     description: 'What the customer owes across all bookings.',
   })
   async balance(@CurrentPrincipal() principal: Principal, @Parent() customer: Customer): Promise<Money> {
     const [bookings, profile] = await Promise.all([this.reads.customerBookings(principal.tenant, customer.id), this.currency(principal)]);
     const open = bookings.filter((booking) => booking.status !== 'CANCELLED');
-    return {
-      amountMinor: open.reduce((sum, booking) => sum + booking.balance.amountMinor, 0),
-      currency: open[0]?.balance.currency ?? profile,
-    };
+    const totalMinor = sumMinorExact(open.map((booking) => booking.balance.amountMinor));
+    return moneyFromExact(totalMinor, open[0]?.balance.currency ?? profile, 'balance');
   }
 
   @ResolveField(() => BookingConnection)

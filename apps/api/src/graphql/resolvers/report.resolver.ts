@@ -6,6 +6,7 @@ import type { Principal } from '@ledger/application';
 import { DomainError, requireCalendarDay } from '@ledger/domain';
 import type { CollectionsDailyDocument, CustomerProfileDocument } from '@ledger/projections';
 import { CurrentPrincipal, REPORT_READERS, Roles, RolesGuard } from '../common/auth.js';
+import { moneyFromExact } from '../common/scalars.js';
 import { DashboardReads } from '../dashboard-reads.js';
 import { PaymentMethod, ReportGrouping } from '../types/enums.js';
 import { AuditTrail, CollectionsReport, CollectionsRow, Receivables } from '../types/ledger.types.js';
@@ -15,17 +16,24 @@ const MAX_REPORT_DAYS = 366 * 5;
 /** `Date.parse` would roll 2026-02-30 over into March; the domain checks the calendar. */
 const requireDay = requireCalendarDay;
 
-/** Sums day rows into the rows of the grouping asked for; no grouping gives one row. */
+/** A row while it is summed: exact totals, made Money once every day is added. */
+type RowSums = { day: string | null; method: PaymentMethod | null; count: number; collected: bigint; refunded: bigint };
+
+/**
+ * Sums day rows into the rows of the grouping asked for; no grouping gives one row. The sums
+ * are exact (the day documents hold decimal strings); a total beyond 2^53-1, more than 9,007
+ * maximal amounts, is refused with AMOUNT_OUT_OF_RANGE naming it rather than answered rounded.
+ */
 export function groupCollections(days: readonly CollectionsDailyDocument[], groupBy: readonly ReportGrouping[], currency: string): CollectionsRow[] {
   const byDay = groupBy.includes(ReportGrouping.DAY);
   const byMethod = groupBy.includes(ReportGrouping.METHOD);
-  const rows = new Map<string, CollectionsRow>();
+  const rows = new Map<string, RowSums>();
   for (const day of days) {
     const key = `${byDay ? day.day : ''}|${byMethod ? day.method : ''}`;
-    const row = rows.get(key) ?? emptyRow(byDay ? day.day : null, byMethod ? (day.method as PaymentMethod) : null, currency);
-    rows.set(key, addTo(row, day.count, day.collected, day.refunded));
+    const row = rows.get(key) ?? { day: byDay ? day.day : null, method: byMethod ? (day.method as PaymentMethod) : null, count: 0, collected: 0n, refunded: 0n };
+    rows.set(key, addTo(row, day));
   }
-  return [...rows.values()].sort((a, b) => `${a.day ?? ''}${a.method ?? ''}`.localeCompare(`${b.day ?? ''}${b.method ?? ''}`));
+  return [...rows.values()].map((row) => rowOf(row, currency)).sort((a, b) => `${a.day ?? ''}${a.method ?? ''}`.localeCompare(`${b.day ?? ''}${b.method ?? ''}`));
 }
 
 function emptyRow(day: string | null, method: PaymentMethod | null, currency: string): CollectionsRow {
@@ -33,16 +41,18 @@ function emptyRow(day: string | null, method: PaymentMethod | null, currency: st
   return { day, method, count: 0, collected: zero, refunded: zero, net: zero };
 }
 
-function addTo(row: CollectionsRow, count: number, collected: number, refunded: number): CollectionsRow {
-  const currency = row.collected.currency;
-  const c = row.collected.amountMinor + collected;
-  const r = row.refunded.amountMinor + refunded;
+function addTo(row: RowSums, day: CollectionsDailyDocument): RowSums {
+  return { ...row, count: row.count + day.count, collected: row.collected + BigInt(day.collected), refunded: row.refunded + BigInt(day.refunded) };
+}
+
+function rowOf(row: RowSums, currency: string): CollectionsRow {
   return {
-    ...row,
-    count: row.count + count,
-    collected: { amountMinor: c, currency },
-    refunded: { amountMinor: r, currency },
-    net: { amountMinor: c - r, currency },
+    day: row.day,
+    method: row.method,
+    count: row.count,
+    collected: moneyFromExact(row.collected, currency, 'collected'),
+    refunded: moneyFromExact(row.refunded, currency, 'refunded'),
+    net: moneyFromExact(row.collected - row.refunded, currency, 'net'),
   };
 }
 

@@ -1,6 +1,8 @@
 /**
  * Mutation inputs, validated with class-validator before any command runs. The domain checks
  * again (it is the authority); these checks give clients every fault at once, with field names.
+ * Amounts are bounded by the domain's MAX_AMOUNT_MINOR, so an oversized one is refused here as
+ * VALIDATION_FAILED naming `amountMinor` before any command runs.
  */
 import { Field, ID, InputType } from '@nestjs/graphql';
 import {
@@ -21,10 +23,10 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
+import { MAX_AMOUNT_MINOR } from '@ledger/domain';
 import { SafeInt } from '../common/scalars.js';
 import { BookingPaymentStatus, BookingSource, ChargeTiming, OfflinePaymentMethod, PaymentMethod, PaymentStatus } from './enums.js';
 
-const MAX_AMOUNT = Number.MAX_SAFE_INTEGER;
 /** Stripe payment-method ids and the sandbox's test tokens: never a card number. */
 const PAYMENT_METHOD_TOKEN = /^pm_[A-Za-z0-9_]{1,250}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -50,7 +52,7 @@ export class RegisterCustomerInput {
 export class CreateBookingInput {
   @Field(() => ID) @IsString() @Length(1, ID_TEXT) customerId!: string;
   @Field() @IsString() @Length(1, 500) description!: string;
-  @Field(() => SafeInt) @IsInt() @Min(1) @Max(MAX_AMOUNT) amountMinor!: number;
+  @Field(() => SafeInt) @IsInt() @Min(1) @Max(MAX_AMOUNT_MINOR) amountMinor!: number;
   @Field()
   @Matches(/^[A-Z]{3}$/, {
     message: 'currency must be an ISO 4217 code such as CAD',
@@ -120,7 +122,7 @@ export class AuthorizePaymentInput extends CardChoiceInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
 }
 
@@ -131,7 +133,7 @@ export class ChargeBookingInput extends CardChoiceInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field(() => Boolean, {
     nullable: true,
@@ -159,7 +161,7 @@ export class ChargeCustomerInput extends CardChoiceInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field(() => Boolean, { nullable: true })
   @IsOptional()
@@ -177,7 +179,7 @@ export class CapturePaymentInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field() @Matches(IDEMPOTENCY_KEY) idempotencyKey!: string;
 }
@@ -189,7 +191,7 @@ export class RecordOfflinePaymentInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field(() => OfflinePaymentMethod)
   @IsEnum(OfflinePaymentMethod)
@@ -220,7 +222,7 @@ export class RefundPaymentInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field(() => String, { nullable: true })
   @IsOptional()
@@ -244,7 +246,7 @@ export class SendPaymentLinkInput {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(MAX_AMOUNT)
+  @Max(MAX_AMOUNT_MINOR)
   amountMinor?: number;
   @Field(() => String, {
     nullable: true,
