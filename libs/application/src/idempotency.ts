@@ -22,6 +22,7 @@ import type { NewEvent, RecordedEvent } from '@ledger/event-store';
 import { ApplicationError, isRejection, rejection } from './application-error.js';
 import { DomainError } from '@ledger/domain';
 import { Clock } from './clock.port.js';
+import { currentCorrelation } from './correlation.js';
 import { deriveId, fingerprint } from './ids.js';
 
 export interface IdempotentRequest {
@@ -160,7 +161,7 @@ export class IdempotencyGuard {
   }
 
   private event(commandId: string, purpose: string, type: string, data: unknown): NewEvent {
-    return { id: deriveId(commandId, 'idempotency', purpose), type, data, metadata: { commandId } };
+    return { id: deriveId(commandId, 'idempotency', purpose), type, data, metadata: requestMetadata(commandId) };
   }
 }
 
@@ -170,7 +171,13 @@ export class IdempotencyGuard {
  * first and let both proceed.
  */
 function claimEvent(type: string, claim: Claimed['data']): NewEvent {
-  return { id: randomUUID(), type, data: claim, metadata: { commandId: claim.commandId } };
+  return { id: randomUUID(), type, data: claim, metadata: requestMetadata(claim.commandId) };
+}
+
+/** Like every event a request causes, the guard's carry the request's id as correlation id. */
+function requestMetadata(commandId: string): { commandId: string; correlationId?: string } {
+  const correlationId = currentCorrelation();
+  return { commandId, ...(correlationId ? { correlationId } : {}) };
 }
 
 /** Answers that describe a passing condition, not the request: a retry with the same key may succeed. */

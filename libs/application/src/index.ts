@@ -43,6 +43,7 @@ export * from './projector/projection-registry.js';
 export * from './projector/rebuild.js';
 export * from './projector/catch-up-together.js';
 export * from './projector/projection-lag.js';
+export * from './projector/read-model-check.js';
 export * from './queries/receivables.js';
 export * from './api-keys/api-keys.js';
 export * from './pages/customer-pages.js';

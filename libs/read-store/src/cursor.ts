@@ -22,16 +22,29 @@ export function encodeCursor(query: FindQuery, value: unknown, key: string): str
   return Buffer.from(JSON.stringify([tag(query), sortValue, key])).toString('base64url');
 }
 
+function parsed(cursor: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return Array.isArray(value) && value.length === 3 ? (value as unknown[]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether a cursor has the shape of one this store issues, whatever query it came from: lets the
+ * API refuse a made-up cursor before it runs anything (a mutation's answer may page a list).
+ */
+export function isWellFormedCursor(cursor: string): boolean {
+  const [cursorTag, value, key] = parsed(cursor) ?? [];
+  return typeof cursorTag === 'string' && (value === null || typeof value === 'string' || typeof value === 'number') && typeof key === 'string';
+}
+
 export function decodeCursor(query: FindQuery): CursorPosition | undefined {
   if (query.after === undefined) return undefined;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(query.after, 'base64url').toString('utf8'));
-  } catch {
-    parsed = undefined;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor is not one this store issued');
-  const [cursorTag, value, key] = parsed as unknown[];
+  const fields = parsed(query.after);
+  if (fields === undefined) throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor is not one this store issued');
+  const [cursorTag, value, key] = fields;
   if (cursorTag !== tag(query)) throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor belongs to a query with another order');
   const valueOk = value === null || typeof value === 'string' || typeof value === 'number';
   if (!valueOk || typeof key !== 'string') throw new InvalidReadRequestError('INVALID_CURSOR', 'The cursor is not one this store issued');

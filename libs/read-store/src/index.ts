@@ -5,4 +5,4 @@ export type { SqliteReadStoreOptions } from './sqlite/sqlite-read-store.adapter.
 export { MongoReadStore } from './mongodb/mongodb-read-store.adapter.js';
 export type { MongoReadStoreOptions } from './mongodb/mongodb-read-store.adapter.js';
 export { createReadStore } from './read-store.factory.js';
-export { encodeCursor } from './cursor.js';
+export { encodeCursor, isWellFormedCursor } from './cursor.js';

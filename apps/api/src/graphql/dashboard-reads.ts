@@ -221,7 +221,7 @@ export class DashboardReads {
     tenant: string,
     options: { stream?: string; afterPosition?: string; first: number },
   ): Promise<{ events: RecordedEvent[]; endPosition: string | null; hasMore: boolean }> {
-    if (options.stream) return this.streamTrail(tenant, options.stream, options);
+    if (options.stream !== undefined) return this.streamTrail(tenant, options.stream, options);
     const scanLimit = 5_000;
     const scanned = await this.events.readAll({
       raw: true,

@@ -4,7 +4,7 @@
  * in depth, cost, size and rate. Introspection, the IDE and stack traces exist only outside
  * production.
  */
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -16,7 +16,8 @@ import type { Request } from 'express';
 import type { Configuration } from '@ledger/config';
 import { ApiKeyAuthenticator } from '@ledger/application';
 import { authenticatedContext } from './common/auth.js';
-import { formatGraphQLError, validationFailed } from './common/errors.js';
+import { formatGraphQLError } from './common/errors.js';
+import { InputPipe } from './common/input-pipe.js';
 import { GraphQLExceptionFilter } from './common/exception-filter.js';
 import { documentLimits, operationLimitsPlugin, parseOptions } from './common/limits.js';
 import { IdeAssetsController, offlineIdePlugin } from './common/ide.js';
@@ -75,15 +76,7 @@ export class GraphQLApiModule {
       providers: [
         { provide: CONFIGURATION, useValue: config },
         { provide: APP_FILTER, useClass: GraphQLExceptionFilter },
-        {
-          provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidUnknownValues: false,
-            exceptionFactory: validationFailed,
-            transform: false,
-          }),
-        },
+        { provide: APP_PIPE, useValue: new InputPipe() },
         DashboardReads,
         CustomerUrls,
         ...resolvers,

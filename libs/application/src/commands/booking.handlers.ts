@@ -65,23 +65,35 @@ export class CreateBookingHandler implements ICommandHandler<CreateBookingComman
 
   execute({ caller, input }: CreateBookingCommand): Promise<CreateBookingResult> {
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'CreateBooking', input };
-    return runWithOptionalKey(this.guard, request, async (commandId) => {
-      const tenant = await this.reader.tenant(caller.tenant);
-      const total = bookingTotal(tenant, input);
-      const customer = await this.reader.customer(caller.tenant, input.customerId);
-      // Everything about the card is checked before the booking is recorded, so bad input leaves no trace.
-      const step = cardStepFor(tenant, input);
-      const root = this.contexts.create(commandId, caller.tenant, caller.actor);
-      const bookingId = deriveId(commandId, 'booking');
-      const { customerId, description, serviceDate, source } = input;
-      await this.runner.decide(streamName.booking(bookingId), resumableBookingDecider, {
-        type: 'CreateBooking',
-        data: { bookingId, customerId, description, total, serviceDate, source },
-        context: stepContext(root, 'create-booking'),
-      });
-      if (step === undefined) return { bookingId };
-      return { bookingId, ...(await this.takeCard(root, step, { tenant, customer, bookingId, total })) };
-    });
+    const check = async (commandId: string) => {
+      const { create } = await this.plan(caller, input, commandId);
+      bookingDecider.decide(create, bookingDecider.initialState);
+    };
+    return runWithOptionalKey(
+      this.guard,
+      request,
+      async (commandId) => {
+        const { tenant, customer, step, root, create } = await this.plan(caller, input, commandId);
+        await this.runner.decide(streamName.booking(create.data.bookingId), resumableBookingDecider, create);
+        const { bookingId, total } = create.data;
+        if (step === undefined) return { bookingId };
+        return { bookingId, ...(await this.takeCard(root, step, { tenant, customer, bookingId, total })) };
+      },
+      check,
+    );
+  }
+
+  /** The booking this command records and what it does with the card; everything about the card is checked here. */
+  private async plan(caller: Caller, input: CreateBookingInput, commandId: string) {
+    const tenant = await this.reader.tenant(caller.tenant);
+    const total = bookingTotal(tenant, input);
+    const customer = await this.reader.customer(caller.tenant, input.customerId);
+    const step = cardStepFor(tenant, input);
+    const root = this.contexts.create(commandId, caller.tenant, caller.actor);
+    const { customerId, description, serviceDate, source } = input;
+    const data = { bookingId: deriveId(commandId, 'booking'), customerId, description, total, serviceDate, source };
+    const create = { type: 'CreateBooking' as const, data, context: stepContext(root, 'create-booking') };
+    return { tenant, customer, step, root, create };
   }
 
   private async takeCard(

@@ -51,13 +51,19 @@ export class SaveCardHandler implements ICommandHandler<SaveCardCommand, SavedCa
 
   execute({ caller, input }: SaveCardCommand): Promise<SavedCardResult> {
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'SaveCard', input };
-    return runWithOptionalKey(this.guard, request, async (commandId) => {
-      const tenant = await this.reader.tenant(caller.tenant);
-      const customer = await this.reader.customer(caller.tenant, input.customerId);
-      const context = this.contexts.create(commandId, caller.tenant, caller.actor);
-      const { paymentMethodToken } = input;
-      return this.vault.save(context, { tenant, customer, paymentMethodToken, cardId: deriveId(commandId, 'card') });
-    });
+    const check = () => this.reader.customer(caller.tenant, input.customerId);
+    return runWithOptionalKey(
+      this.guard,
+      request,
+      async (commandId) => {
+        const tenant = await this.reader.tenant(caller.tenant);
+        const customer = await this.reader.customer(caller.tenant, input.customerId);
+        const context = this.contexts.create(commandId, caller.tenant, caller.actor);
+        const { paymentMethodToken } = input;
+        return this.vault.save(context, { tenant, customer, paymentMethodToken, cardId: deriveId(commandId, 'card') });
+      },
+      check,
+    );
   }
 }
 

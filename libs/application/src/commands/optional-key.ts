@@ -9,7 +9,9 @@ export function runWithOptionalKey<R>(
   guard: IdempotencyGuard,
   request: Omit<IdempotentRequest, 'key'> & { readonly key: string | undefined },
   work: (commandId: string) => Promise<R>,
+  check?: (commandId: string) => Promise<unknown>,
 ): Promise<R> {
   const { key } = request;
-  return key === undefined ? work(randomUUID()) : guard.run({ ...request, key }, work);
+  // Without a key the guard records nothing, so the work's own checks are enough.
+  return key === undefined ? work(randomUUID()) : guard.run({ ...request, key }, work, check);
 }

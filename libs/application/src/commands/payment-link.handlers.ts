@@ -46,11 +46,16 @@ export class SendPaymentLinkHandler implements ICommandHandler<SendPaymentLinkCo
     // first answer only; a repeat answers with the same link, without the secret.
     let token: string | undefined;
     const request = { tenant: caller.tenant, key: input.idempotencyKey, commandType: 'SendPaymentLink', input };
-    const sent = await this.guard.run(request, async (commandId) => {
-      const { token: issued, ...recorded } = await this.create(caller, input, commandId);
-      token = issued;
-      return recorded;
-    });
+    const sent = await this.guard.run(
+      request,
+      async (commandId) => {
+        const { token: issued, ...recorded } = await this.create(caller, input, commandId);
+        token = issued;
+        return recorded;
+      },
+      // A preview decides the link exactly as sending would and records nothing.
+      () => this.preview(caller, input),
+    );
     return token === undefined ? sent : { ...sent, token };
   }
 

@@ -13,8 +13,9 @@ import type { GqlContextType, GqlExceptionFilter } from '@nestjs/graphql';
 @Catch()
 export class GraphQLExceptionFilter extends BaseExceptionFilter implements GqlExceptionFilter {
   override catch(exception: unknown, host: ArgumentsHost): unknown {
-    // graphql-js treats an Error returned by a resolver as that field's error.
-    if (host.getType<GqlContextType>() === 'graphql') return exception instanceof Error ? exception : new Error(String(exception));
+    // Rethrown, not returned: the field then fails as it would have, and plugins that watch
+    // fields (the operation metrics) see the error rather than a value.
+    if (host.getType<GqlContextType>() === 'graphql') throw exception;
     return super.catch(exception, host);
   }
 }

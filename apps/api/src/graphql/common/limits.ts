@@ -11,16 +11,18 @@
  * is refused here, not left to fail at execution.
  *
  * Once the operation is known: its variables are coerced, so a missing or mistyped variable is a
- * 400 `BAD_USER_INPUT` naming it, and the cost is computed with their values
+ * 400 `BAD_USER_INPUT` naming it; page arguments anywhere in the operation are checked
+ * (operation-arguments.ts); and the cost is computed with the variables' values
  * (graphql-query-complexity), so `first: $n` costs what it fetches. One operation per request:
  * Apollo's batching stays off.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, MaxIntrospectionDepthRule, getNamedType, getVariableValues, typeFromAST } from 'graphql';
-import type { ASTVisitor, DocumentNode, GraphQLSchema, OperationDefinitionNode, StringValueNode, ValidationContext, ValidationRule } from 'graphql';
+import { GraphQLError, MaxIntrospectionDepthRule, getNamedType, typeFromAST } from 'graphql';
+import type { ASTVisitor, DocumentNode, GraphQLSchema, OperationDefinitionNode, ValidationContext, ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import type { ComplexityEstimator } from 'graphql-query-complexity';
+import { MAX_STRING_LENGTH, checkPageArguments, checkedVariables, maxStringLength } from './operation-arguments.js';
 
 /** Every limit in one place; the README's security section lists the same numbers. */
 export const LIMITS = {
@@ -39,7 +41,7 @@ export const LIMITS = {
    * limit (checked with its name); this ceiling keeps a 200 kB "id" from travelling into reads
    * and error messages before those checks run.
    */
-  maxStringLength: 10_000,
+  maxStringLength: MAX_STRING_LENGTH,
 } as const;
 
 /** A refused request: 400, one code for every limit, and which limit it met. */
@@ -103,29 +105,6 @@ const knownOperationTypes: ValidationRule = (context): ASTVisitor => ({
   },
 });
 
-function stringTooLong(where: string, length: number): GraphQLError {
-  return new GraphQLError(`${where} is ${length} characters long, above the limit of ${LIMITS.maxStringLength}`, {
-    extensions: { code: 'VALIDATION_FAILED', details: { maxStringLength: LIMITS.maxStringLength }, http: { status: 400 } },
-  });
-}
-
-const maxStringLength: ValidationRule = (context): ASTVisitor => ({
-  StringValue(node: StringValueNode) {
-    if (node.value.length > LIMITS.maxStringLength) context.reportError(stringTooLong('A string in the query', node.value.length));
-  },
-});
-
-/** The first string too long anywhere in the variables, by its path (`$input.description`). */
-function longStringIn(value: unknown, path: string): { path: string; length: number } | undefined {
-  if (typeof value === 'string') return value.length > LIMITS.maxStringLength ? { path, length: value.length } : undefined;
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = longStringIn(item, Array.isArray(value) ? `${path}[${key}]` : `${path}.${key}`);
-    if (found) return found;
-  }
-  return undefined;
-}
-
 /** What a plain list (a booking's payments, a customer's cards) is assumed to hold. */
 const LIST_ITEMS = 10;
 
@@ -139,24 +118,6 @@ const pagedEstimator: ComplexityEstimator = ({ args, childComplexity, field }) =
   if (!type.startsWith('[')) return undefined;
   return type.endsWith('Edge]') ? 1 + childComplexity : 1 + LIST_ITEMS * Math.max(childComplexity, 1);
 };
-
-/** The request's variables as the operation declares them, or a 400 naming each one at fault. */
-function coerceVariables(schema: GraphQLSchema, operation: OperationDefinitionNode, given: unknown): Record<string, unknown> {
-  if (given !== undefined && given !== null && (typeof given !== 'object' || Array.isArray(given))) {
-    throw badVariables(['"variables" must be a JSON object']);
-  }
-  const result = getVariableValues(schema, operation.variableDefinitions ?? [], (given ?? {}) as Record<string, unknown>, { maxErrors: 10 });
-  if (result.errors) throw badVariables(result.errors.map((error) => error.message));
-  const long = longStringIn(result.coerced, '$');
-  if (long) throw stringTooLong(`The variable ${long.path.replace('$.', '$')}`, long.length);
-  return result.coerced;
-}
-
-function badVariables(messages: string[]): GraphQLError {
-  return new GraphQLError(messages.join(' '), {
-    extensions: { code: 'BAD_USER_INPUT', details: { variables: messages }, http: { status: 400 } },
-  });
-}
 
 function costOf(schema: GraphQLSchema, document: DocumentNode, operationName: string | null, variables: Record<string, unknown>): number {
   try {
@@ -206,7 +167,8 @@ export function operationLimitsPlugin(): ApolloServerPlugin {
         didResolveOperation(context) {
           // Without an operation Apollo answers OPERATION_RESOLUTION_FAILURE (400) itself.
           if (!context.operation) return Promise.resolve();
-          const variables = coerceVariables(context.schema, context.operation, context.request.variables);
+          const variables = checkedVariables(context.schema, context.operation, context.request.variables);
+          checkPageArguments(context.schema, context.document, variables);
           const cost = cachedCost(context.schema, context.document, context.operation, context.operationName, variables);
           if (cost > LIMITS.maxCost) {
             throw tooComplex(`The query costs ${cost}, above the limit of ${LIMITS.maxCost}; ask for smaller pages or fewer fields`, {

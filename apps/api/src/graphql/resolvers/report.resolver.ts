@@ -140,16 +140,17 @@ export class ReportResolver {
   @Roles('ADMIN', 'AUDITOR')
   async auditTrail(
     @CurrentPrincipal() principal: Principal,
-    @Args('stream', { nullable: true }) stream?: string,
-    @Args('afterPosition', { nullable: true }) afterPosition?: string,
+    @Args('stream', { type: () => String, nullable: true }) stream?: string | null,
+    @Args('afterPosition', { type: () => String, nullable: true }) afterPosition?: string | null,
     @Args('first', { type: () => Int, defaultValue: 100 }) first = 100,
   ): Promise<AuditTrail> {
     if (!Number.isInteger(first) || first < 1 || first > 1000) throw new DomainError('VALIDATION_FAILED', 'first must be between 1 and 1000', { first });
-    if (afterPosition !== undefined && (afterPosition.length === 0 || afterPosition.length > 100))
+    // GraphQL passes an explicit null for an optional argument; it means the same as leaving it out.
+    if (afterPosition != null && (afterPosition.length === 0 || afterPosition.length > 100))
       throw new DomainError('VALIDATION_FAILED', 'afterPosition must be a position from an earlier page', { afterPosition });
     const page = await this.reads.auditTrail(principal.tenant, {
-      ...(stream ? { stream } : {}),
-      ...(afterPosition ? { afterPosition } : {}),
+      ...(stream != null ? { stream } : {}),
+      ...(afterPosition != null ? { afterPosition } : {}),
       first,
     });
     return {
