@@ -1,6 +1,7 @@
 // Goal: what the schema-aware fuzzer found stays fixed, each as the smallest request that showed it.
 // Method: one embedded API over HTTP; every request is sent with an X-Request-Id, and "recorded
 // nothing" means no event in the log carries that id as its correlation id.
+import { IdempotencyGuard } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
 import { startTestApi } from '../testing/test-api.js';
 import type { TestApi } from '../testing/test-api.js';
