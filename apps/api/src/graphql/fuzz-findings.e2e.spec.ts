@@ -59,7 +59,11 @@ describe('what the fuzzer found', () => {
 
   it.each([
     ['sendPaymentLink', () => `mutation { sendPaymentLink(input: { customerId: "${customerId}", bookingIds: null, email: null }) { id } }`],
-    ['chargeCustomer', () => `mutation { chargeCustomer(input: { customerId: "${customerId}", bookingIds: null, amountMinor: null, paymentMethodToken: "pm_card_visa", idempotencyKey: "n1" }) { id } }`],
+    [
+      'chargeCustomer',
+      () =>
+        `mutation { chargeCustomer(input: { customerId: "${customerId}", bookingIds: null, amountMinor: null, paymentMethodToken: "pm_card_visa", idempotencyKey: "n1" }) { id } }`,
+    ],
   ])('an explicit null in an optional input field of %s means it was left out (it answered 500)', async (_name, query) => {
     const { answer } = await send(query());
     expect(codesOf(answer)).not.toContain('INTERNAL_SERVER_ERROR');
@@ -88,22 +92,27 @@ describe('what the fuzzer found', () => {
   it.each([
     [
       'saveCard for another business',
+      'f1',
       () => `mutation { saveCard(input: { customerId: "${otherCustomer}", paymentMethodToken: "pm_card_visa", idempotencyKey: "f1" }) { id } }`,
       'NOT_FOUND',
     ],
     [
       'sendPaymentLink for another business',
+      'f2',
       () => `mutation { sendPaymentLink(input: { customerId: "${otherCustomer}", idempotencyKey: "f2" }) { id } }`,
       'NOT_FOUND',
     ],
     [
       'createBooking with hidden characters',
+      'f3',
       () =>
         `mutation { createBooking(input: { customerId: "${customerId}", description: "a\\u202eb", amountMinor: 100, currency: "CAD", serviceDate: "2026-11-20", source: PHONE, idempotencyKey: "f3" }) { booking { id } } }`,
       'VALIDATION_FAILED',
     ],
-  ])('%s with an idempotency key is refused and leaves no claim behind', async (_name, query, code) => {
+  ])('%s with an idempotency key is refused and leaves no claim behind', async (_name, idempotencyKey, query, code) => {
     const { answer, recorded } = await send(query());
-    expect({ codes: codesOf(answer), recorded }).toEqual({ codes: [code], recorded: [] });
+    const stream = `idempotency-${api.app.get(IdempotencyGuard).commandIdFor('found', idempotencyKey)}`;
+    const claims = (await api.app.get(EventStore).readStream(stream)).map((event) => event.type);
+    expect({ codes: codesOf(answer), recorded, claims }).toEqual({ codes: [code], recorded: [], claims: [] });
   });
 });
