@@ -3,8 +3,8 @@ import type { ExpectedRevision } from './event-store.port.js';
 
 export abstract class EventStoreError extends Error {
   abstract readonly code: string;
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -47,4 +47,23 @@ export class InvalidPositionError extends EventStoreError {
 /** The store's file or server cannot be used as it is; start-up must stop. */
 export class EventStoreUnavailableError extends EventStoreError {
   readonly code = 'EVENT_STORE_UNAVAILABLE';
+}
+
+/**
+ * An append was sent but its outcome could not be learned (the acknowledgement timed out or the
+ * connection broke, and re-reading and retrying did not settle it): the events may or may not be
+ * stored. It is an outage for the caller, hence an EventStoreUnavailableError; sending the same
+ * events (same ids) at the same expected revision later is safe, because the store treats that as
+ * the same append.
+ */
+export class AppendOutcomeUnknownError extends EventStoreUnavailableError {
+  constructor(
+    readonly streamName: string,
+    readonly expected: ExpectedRevision,
+    readonly eventIds: readonly string[],
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`The outcome of the append to "${streamName}" at ${String(expected)} is unknown (${reason}); retry it with the same event ids`, { cause });
+  }
 }

@@ -88,12 +88,38 @@ export interface SubscribeToAllOptions {
 }
 
 /**
+ * Where a subscription stands. `catching-up` and `live` are healthy; `reconnecting` means it lost
+ * its server and is resuming from its last position after a pause; `failed` means it gave up
+ * (its iteration then ends with the error); `closed` means its consumer closed it.
+ */
+export type SubscriptionState = 'catching-up' | 'live' | 'reconnecting' | 'failed' | 'closed';
+
+/** A snapshot for health checks and metrics; read it as often as needed, it costs nothing. */
+export interface SubscriptionStatus {
+  readonly state: SubscriptionState;
+  /** The position of the last event handed to the consumer; undefined before the first. */
+  readonly position: Position | undefined;
+  /** How many times it was re-opened after losing its server, since it started (a counter). */
+  readonly reconnects: number;
+  /** Why it last lost its server, or why it failed. */
+  readonly lastError: string | undefined;
+  /** When `state` last changed. */
+  readonly since: Date;
+}
+
+/**
  * A catch-up subscription. It is pull-based: the next page is fetched only when the consumer
  * has taken the previous one, which is the back-pressure. It reads history, then switches to
- * live delivery without gaps or duplicates, and ends only when closed.
+ * live delivery without gaps or duplicates, and ends only when closed, or with an error once it
+ * has given up resuming (then `status.state` is `failed`).
  */
 export interface EventSubscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
+  /**
+   * Where the subscription stands, for readiness checks and metrics. Both adapters provide it;
+   * it is optional only so that a test's stand-in subscription need not.
+   */
+  readonly status?: SubscriptionStatus;
 }
 
 export interface StreamMetadata {

@@ -8,6 +8,7 @@ export { streamCategory } from './stored-event.js';
 export { SqliteEventStore } from './sqlite/sqlite-event-store.adapter.js';
 export type { SqliteEventStoreOptions } from './sqlite/sqlite-event-store.adapter.js';
 export { EventStoreDbEventStore } from './eventstoredb/eventstoredb-event-store.adapter.js';
+export type { EventStoreDbOptions, EventStoreLogger, ResubscribePolicy } from './eventstoredb/eventstoredb-options.js';
 export { EventStoreModule } from './event-store.module.js';
 export { createEventStore } from './event-store.factory.js';
 export type { StoredRow, EncodedEvent, PreparedEvent } from './stored-event.js';

@@ -4,7 +4,7 @@
  * nor duplicates; because the next page is read only when the consumer asks for more, a slow
  * consumer holds the reader back (back-pressure) instead of filling memory.
  */
-import type { EventSubscription, RecordedEvent } from './event-store.port.js';
+import type { EventSubscription, RecordedEvent, SubscriptionStatus } from './event-store.port.js';
 import type { Position } from './position.js';
 
 /**
@@ -27,6 +27,8 @@ export interface PageSource {
 
 export class PagedSubscription implements EventSubscription {
   private readonly abort = new AbortController();
+  private current: Omit<SubscriptionStatus, 'since'> = { state: 'catching-up', position: undefined, reconnects: 0, lastError: undefined };
+  private since = new Date();
 
   constructor(
     private readonly source: PageSource,
@@ -34,25 +36,46 @@ export class PagedSubscription implements EventSubscription {
     private readonly pageSize: number,
   ) {}
 
+  /** The source is in-process, so there is nothing to reconnect: it is live, catching up, failed or closed. */
+  get status(): SubscriptionStatus {
+    return { ...this.current, since: this.since };
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<RecordedEvent> {
     let after = this.after;
     const { signal } = this.abort;
-    while (!signal.aborted) {
-      const page = await this.source.readPage(after, this.pageSize);
-      for (const event of page.events) {
-        if (signal.aborted) return;
-        yield event;
+    try {
+      while (!signal.aborted) {
+        const page = await this.source.readPage(after, this.pageSize);
+        for (const event of page.events) {
+          if (signal.aborted) return;
+          this.update({ position: event.position });
+          yield event;
+        }
+        after = page.scannedTo ?? after;
+        // Catching up, pages may be read synchronously (SQLite): a turn of the event loop between
+        // them keeps a long catch-up from starving everything else in the process.
+        if (page.atHead) {
+          this.update({ state: 'live' });
+          await this.source.waitForMore(signal);
+        } else {
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       }
-      after = page.scannedTo ?? after;
-      // Catching up, pages may be read synchronously (SQLite): a turn of the event loop between
-      // them keeps a long catch-up from starving everything else in the process.
-      if (page.atHead) await this.source.waitForMore(signal);
-      else await new Promise((resolve) => setImmediate(resolve));
+    } catch (error) {
+      if (!signal.aborted) this.update({ state: 'failed', lastError: error instanceof Error ? error.message : String(error) });
+      throw error;
     }
   }
 
   close(): Promise<void> {
     this.abort.abort();
+    this.update({ state: 'closed' });
     return Promise.resolve();
+  }
+
+  private update(change: Partial<Omit<SubscriptionStatus, 'since'>>): void {
+    if (change.state !== undefined && change.state !== this.current.state) this.since = new Date();
+    this.current = { ...this.current, ...change };
   }
 }

@@ -77,3 +77,30 @@ describe('PagedSubscription', () => {
     expect(seen).toEqual([]);
   });
 });
+
+describe('PagedSubscription status', () => {
+  it('reports catching up, then live at the head with the last position handed out, then closed', async () => {
+    const log = new ScriptedLog();
+    log.append(3);
+    const subscription = new PagedSubscription(log, undefined, 2);
+    expect(subscription.status).toMatchObject({ state: 'catching-up', position: undefined, reconnects: 0 });
+    const iterator = subscription[Symbol.asyncIterator]();
+    await iterator.next();
+    expect(subscription.status).toMatchObject({ state: 'catching-up', position: fakeEvent(1).position });
+    await iterator.next();
+    await iterator.next();
+    const waiting = iterator.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(subscription.status).toMatchObject({ state: 'live', position: fakeEvent(3).position });
+    await subscription.close();
+    await waiting;
+    expect(subscription.status.state).toBe('closed');
+  });
+
+  it('reports a failed source, with its reason, and ends the iteration with the error', async () => {
+    const broken: PageSource = { readPage: () => Promise.reject(new Error('disk gone')), waitForMore: () => Promise.resolve() };
+    const subscription = new PagedSubscription(broken, undefined, 2);
+    await expect(subscription[Symbol.asyncIterator]().next()).rejects.toThrow('disk gone');
+    expect(subscription.status).toMatchObject({ state: 'failed', lastError: 'disk gone' });
+  });
+});

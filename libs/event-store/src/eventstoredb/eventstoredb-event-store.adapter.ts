@@ -3,13 +3,23 @@
  *
  * The server owns ordering, optimistic concurrency, idempotency and catch-up subscriptions; this
  * adapter adds what the port promises beyond that: the shared encoding and hash chain, positions
- * as fixed-width hex strings, exclusive `after` bounds, and the port's typed errors. Events are
- * stored as the exact bytes the serde produced (see eventstoredb-mapping.ts for how and why).
+ * as fixed-width hex strings, exclusive `after` bounds, the port's typed errors, appends that
+ * settle an unknown outcome (eventstoredb-append.ts) and subscriptions that resume
+ * (eventstoredb-subscription.ts). Events are stored as the exact bytes the serde produced (see
+ * eventstoredb-mapping.ts for how and why). The client is shared per connection string
+ * (eventstoredb-client-pool.ts explains why).
  */
-import { BACKWARDS, END, KurrentDBClient, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
-import type { Direction as ClientDirection, Position as ClientPosition, ReadPosition, ReadStreamOptions as ClientReadStreamOptions } from '@kurrent/kurrentdb-client';
+import { BACKWARDS, END, START, StreamNotFoundError } from '@kurrent/kurrentdb-client';
+import type {
+  AllStreamResolvedEvent,
+  AllStreamSubscription,
+  Direction as ClientDirection,
+  Position as ClientPosition,
+  KurrentDBClient,
+  ReadPosition,
+  ReadStreamOptions as ClientReadStreamOptions,
+} from '@kurrent/kurrentdb-client';
 import { assertExpectedRevision, pageSize } from '../arguments.js';
-import { WrongExpectedRevisionError } from '../event-store.errors.js';
 import { EventStore } from '../event-store.port.js';
 import type {
   AppendResult,
@@ -24,25 +34,20 @@ import type {
 } from '../event-store.port.js';
 import type { Position } from '../position.js';
 import { EventSerde } from '../serde.js';
-import { assertStreamName, chainBatch, encodeBatch } from '../stored-event.js';
-import type { PreparedEvent } from '../stored-event.js';
+import { assertStreamName, encodeBatch } from '../stored-event.js';
+import { EventStoreDbAppender } from './eventstoredb-append.js';
+import { ChainHeads } from './eventstoredb-chain-heads.js';
+import { acquireClient, readThroughBridge, releaseClient } from './eventstoredb-client-pool.js';
+import { toReadError } from './eventstoredb-errors.js';
 import { planFilter } from './eventstoredb-filter.js';
 import type { FilterPlan } from './eventstoredb-filter.js';
-import {
-  chainHashOf,
-  fromClientEvent,
-  fromClientPosition,
-  positionOf,
-  toAppendError,
-  toClientDirection,
-  toClientPosition,
-  toEventData,
-  toReadError,
-  toStreamState,
-} from './eventstoredb-mapping.js';
+import { chainHashOf, fromClientEvent, fromClientPosition, toClientDirection, toClientPosition } from './eventstoredb-mapping.js';
 import type { ClientRecordedEvent } from './eventstoredb-mapping.js';
+import { resolveOptions } from './eventstoredb-options.js';
+import type { EventStoreDbOptions, ResolvedOptions } from './eventstoredb-options.js';
 import { getCustomMetadata, setCustomMetadata } from './eventstoredb-stream-metadata.js';
 import { EventStoreDbSubscription } from './eventstoredb-subscription.js';
+import type { CheckpointMarker } from './eventstoredb-subscription.js';
 
 const DEFAULT_PAGE = 4096;
 const DEFAULT_BUFFER = 512;
@@ -50,15 +55,22 @@ const MIN_PAGE = 64;
 
 export class EventStoreDbEventStore extends EventStore {
   private readonly client: KurrentDBClient;
+  private readonly options: ResolvedOptions;
+  private readonly heads = new ChainHeads();
+  private readonly appender: EventStoreDbAppender;
+  private readonly subscriptions = new Set<EventSubscription>();
   private closed = false;
 
   /** `connectionString` is a `kurrentdb://` (or `esdb://`) URL, e.g. `kurrentdb://localhost:2113?tls=false`. */
   constructor(
-    connectionString: string,
+    private readonly connectionString: string,
     private readonly serde: EventSerde = new EventSerde(),
+    options: EventStoreDbOptions = {},
   ) {
     super();
-    this.client = KurrentDBClient.connectionString(connectionString);
+    this.options = resolveOptions(options);
+    this.client = acquireClient(connectionString);
+    this.appender = new EventStoreDbAppender(this.client, (stream, read) => this.readFromStream(stream, read), this.heads, this.options);
   }
 
   async appendToStream(
@@ -68,43 +80,9 @@ export class EventStoreDbEventStore extends EventStore {
   ): Promise<AppendResult> {
     this.assertOpen();
     assertExpectedRevision(options?.expectedRevision);
-    const expected = options.expectedRevision;
     // Everything is checked and encoded before the server is asked anything.
     const encoded = encodeBatch(this.serde, streamName, events);
-    const firstRevision = expected === 'no_stream' ? 0 : expected + 1;
-    const previousHash = expected === 'no_stream' ? null : await this.chainHashAt(streamName, expected);
-    const prepared = chainBatch(streamName, encoded, firstRevision, previousHash);
-    try {
-      await this.client.appendToStream(streamName, prepared.map(toEventData), { streamState: toStreamState(expected) });
-    } catch (error) {
-      throw toAppendError(error, streamName, expected);
-    }
-    return this.appendedAt(streamName, prepared[prepared.length - 1]!);
-  }
-
-  /** The chain hash of event `revision`, which the caller says is the stream's last. */
-  private async chainHashAt(streamName: string, revision: number): Promise<string | null> {
-    const [event] = await this.readFromStream(streamName, { fromRevision: BigInt(revision), maxCount: 1, requiresLeader: true });
-    if (event?.revision === BigInt(revision)) return chainHashOf(event);
-    // There is no such event, so the append cannot succeed: report where the stream really is.
-    const [head] = await this.readFromStream(streamName, { direction: BACKWARDS, fromRevision: END, maxCount: 1, requiresLeader: true });
-    throw new WrongExpectedRevisionError(streamName, revision, head ? Number(head.revision) : 'no_stream');
-  }
-
-  /**
-   * The result is built from the stored last event rather than from the server's reply. The reply
-   * reports one position for the whole write with commit and prepare both set to the commit
-   * position (KurrentDB's WriteEvents request manager says so itself), which is not the position a
-   * read returns for the batch's last event; and an idempotent retry reports the position of the
-   * earlier write's commit. Reading the event back (from the leader) gives the same answer for the
-   * first write and every retry, and one that equals what readStream, readAll and subscriptions say.
-   */
-  private async appendedAt(streamName: string, last: PreparedEvent): Promise<AppendResult> {
-    const [stored] = await this.readFromStream(streamName, { fromRevision: BigInt(last.revision), maxCount: 1, requiresLeader: true });
-    if (!stored || stored.id.toLowerCase() !== last.id) {
-      throw new Error(`The server accepted the append to "${streamName}" but event ${last.id} is not at revision ${last.revision}`);
-    }
-    return { nextExpectedRevision: last.revision, position: positionOf(stored) };
+    return this.appender.append(streamName, encoded, options.expectedRevision);
   }
 
   async readStream(streamName: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -118,19 +96,24 @@ export class EventStoreDbEventStore extends EventStore {
     }
     const fromRevision = from === undefined ? (direction === BACKWARDS ? END : START) : BigInt(from);
     const events = await this.readFromStream(streamName, { direction, fromRevision, maxCount });
+    // The newest event read is what a caller deciding on this stream will append after.
+    const newest = events.reduce<ClientRecordedEvent | undefined>((top, event) => (!top || event.revision > top.revision ? event : top), undefined);
+    if (newest) this.heads.remember(streamName, Number(newest.revision), chainHashOf(newest));
     return events.map((event) => fromClientEvent(this.serde, event, options.raw));
   }
 
   /** Reads one stream through the client; a missing stream reads as empty. */
-  private async readFromStream(streamName: string, options: ClientReadStreamOptions): Promise<ClientRecordedEvent[]> {
-    const events: ClientRecordedEvent[] = [];
-    try {
-      for await (const { event } of this.client.readStream(streamName, options)) if (event) events.push(event);
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw toReadError(error);
-    }
-    return events;
+  private readFromStream(streamName: string, options: ClientReadStreamOptions): Promise<ClientRecordedEvent[]> {
+    return readThroughBridge(this.connectionString, async () => {
+      const events: ClientRecordedEvent[] = [];
+      try {
+        for await (const { event } of this.client.readStream(streamName, options)) if (event) events.push(event);
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
+      }
+      return events;
+    });
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<RecordedEvent[]> {
@@ -165,42 +148,43 @@ export class EventStoreDbEventStore extends EventStore {
     raw: boolean | undefined,
   ): Promise<PageCursor | undefined> {
     const maxCount = Math.max(wanted + 1, MIN_PAGE);
-    let read = 0;
+    const page = await readThroughBridge(this.connectionString, async () => {
+      const read: AllStreamResolvedEvent['event'][] = [];
+      for await (const { event } of this.client.readAll({ direction, fromPosition: from, maxCount, filter: plan.server })) read.push(event);
+      return read;
+    });
     let taken = 0;
     let last: ClientPosition | undefined;
-    try {
-      for await (const { event } of this.client.readAll({ direction, fromPosition: from, maxCount, filter: plan.server })) {
-        read++;
-        if (!event) continue;
-        last = event.position;
-        if (fromClientPosition(event.position) === skip || !plan.accepts(event.type, event.streamId)) continue;
-        found.push(fromClientEvent(this.serde, event, raw));
-        if (++taken === wanted) return undefined;
-      }
-    } catch (error) {
-      throw toReadError(error);
+    for (const event of page) {
+      if (!event) continue;
+      last = event.position;
+      if (fromClientPosition(event.position) === skip || !plan.accepts(event.type, event.streamId)) continue;
+      found.push(fromClientEvent(this.serde, event, raw));
+      if (++taken === wanted) return undefined;
     }
-    return read < maxCount || last === undefined ? undefined : { from: last, skip: fromClientPosition(last) };
+    return page.length < maxCount || last === undefined ? undefined : { from: last, skip: fromClientPosition(last) };
   }
 
   subscribeToAll(options: SubscribeToAllOptions = {}): EventSubscription {
     this.assertOpen();
     const plan = planFilter(options.filter);
     const bufferSize = pageSize(options.bufferSize, DEFAULT_BUFFER);
-    const after = options.after;
-    const fromPosition = after === undefined ? START : toClientPosition(after);
-    // Without a checkpointReached callback the client drops the server's checkpoint messages quietly.
-    const source = this.client.subscribeToAll({ fromPosition, filter: plan.server }, { highWaterMark: bufferSize });
-    return new EventStoreDbSubscription(
-      source,
-      ({ event }) => {
-        if (!event || !plan.accepts(event.type, event.streamId)) return undefined;
-        // The server starts strictly after the checkpoint already; this guards the port's promise anyway.
-        if (after !== undefined && positionOf(event) <= after) return undefined;
-        return fromClientEvent(this.serde, event);
-      },
-      toReadError,
+    // A checkpoint this store never handed out is refused now, not when the iteration starts.
+    if (options.after !== undefined) toClientPosition(options.after);
+    const open = (after: Position | undefined): AllStreamSubscription =>
+      this.client.subscribeToAll(
+        // The server's checkpoints travel in the stream, in order with the events, so that a
+        // resumed subscription can start after the last one the consumer has reached.
+        { fromPosition: after === undefined ? START : toClientPosition(after), filter: { ...plan.server, checkpointReached } },
+        { highWaterMark: bufferSize },
+      );
+    const convert = ({ event }: { event?: ClientRecordedEvent }): RecordedEvent | undefined =>
+      event && plan.accepts(event.type, event.streamId) ? fromClientEvent(this.serde, event) : undefined;
+    const subscription = new EventStoreDbSubscription(open, convert, options.after, this.options.resubscribe, this.options.logger, () =>
+      this.subscriptions.delete(subscription),
     );
+    this.subscriptions.add(subscription);
+    return subscription;
   }
 
   async setStreamMetadata(streamName: string, metadata: StreamMetadata): Promise<void> {
@@ -229,15 +213,22 @@ export class EventStoreDbEventStore extends EventStore {
     return newest?.position;
   }
 
+  /** Ends this store's subscriptions and gives the shared client back (see eventstoredb-client-pool.ts). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.client.dispose();
+    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await releaseClient(this.connectionString);
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('The event store is closed');
   }
+}
+
+function checkpointReached(subscription: AllStreamSubscription, position: ClientPosition): void {
+  const marker: CheckpointMarker = { checkpoint: fromClientPosition(position) };
+  subscription.push(marker);
 }
 
 interface PageCursor {

@@ -1,6 +1,7 @@
 /**
  * The pure translations between the port and the KurrentDB client: positions, expected
- * revisions, events in both directions, and errors. Nothing here talks to a server.
+ * revisions and events in both directions (errors are in eventstoredb-errors.ts). Nothing here
+ * talks to a server.
  *
  * How events are stored, and why: the client serialises `application/json` event data itself
  * (`JSON.stringify(event.data)`, in both `append` and `batchAppend`), so raw JSON text cannot be
@@ -14,15 +15,7 @@
  * plus `withChainLink`), and parse-then-stringify is the identity on such text: the same key order,
  * shortest number forms and canonical string escapes.
  */
-import {
-  BACKWARDS,
-  FORWARDS,
-  MaxAppendSizeExceededError,
-  NO_STREAM,
-  UnavailableError,
-  WrongExpectedVersionError,
-  binaryEvent,
-} from '@kurrent/kurrentdb-client';
+import { BACKWARDS, FORWARDS, NO_STREAM, binaryEvent } from '@kurrent/kurrentdb-client';
 import type {
   AppendStreamState,
   BinaryEventType,
@@ -32,7 +25,7 @@ import type {
   EventData,
   RecordedEvent as ClientRecordedEvent,
 } from '@kurrent/kurrentdb-client';
-import { EventStoreUnavailableError, InvalidEventError, WrongExpectedRevisionError } from '../event-store.errors.js';
+import { EventStoreUnavailableError } from '../event-store.errors.js';
 import type { Direction, ExpectedRevision, RecordedEvent } from '../event-store.port.js';
 import { decodePosition, encodePosition } from '../position.js';
 import type { Position } from '../position.js';
@@ -130,26 +123,4 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function toActualRevision(state: CurrentStreamState): ExpectedRevision {
   // Deleted and tombstoned streams report negative revisions; for the port they do not exist.
   return typeof state === 'bigint' && state >= 0n ? Number(state) : 'no_stream';
-}
-
-/** Maps the client's failures of an append onto the port's typed errors; others pass unchanged. */
-export function toAppendError(error: unknown, streamName: string, expected: ExpectedRevision): unknown {
-  if (error instanceof WrongExpectedVersionError) {
-    return new WrongExpectedRevisionError(streamName, expected, toActualRevision(error.actualState));
-  }
-  if (error instanceof MaxAppendSizeExceededError) {
-    return new InvalidEventError(
-      'TOO_LARGE',
-      `The batch appended to "${streamName}" is larger than the server accepts in one append (${error.maxAppendSize} bytes)`,
-    );
-  }
-  return toReadError(error);
-}
-
-/** An unreachable server is the port's EventStoreUnavailableError; other failures pass unchanged. */
-export function toReadError(error: unknown): unknown {
-  if (error instanceof UnavailableError) {
-    return new EventStoreUnavailableError(`The EventStoreDB server cannot be reached: ${error.message}`);
-  }
-  return error;
 }

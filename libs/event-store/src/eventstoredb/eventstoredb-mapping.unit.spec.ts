@@ -5,10 +5,16 @@
 // client's own conversion functions, and compare.
 import { randomUUID } from 'node:crypto';
 import {
+  AccessDeniedError,
+  CancelledError,
+  DeadlineExceededError,
   MaxAppendSizeExceededError,
   NO_STREAM,
+  StreamDeletedError,
   StreamNotFoundError,
+  TimeoutError,
   UnavailableError,
+  UnknownError,
   WrongExpectedVersionError,
 } from '@kurrent/kurrentdb-client';
 import type { AllStreamResolvedEvent, ResolvedEvent } from '@kurrent/kurrentdb-client';
@@ -27,12 +33,12 @@ import {
   fromClientEvent,
   fromClientPosition,
   toActualRevision,
-  toAppendError,
   toClientPosition,
   toEventData,
   toStreamState,
 } from './eventstoredb-mapping.js';
 import type { ClientRecordedEvent } from './eventstoredb-mapping.js';
+import { AcknowledgementTimeout, isTransient, toAppendError } from './eventstoredb-errors.js';
 
 const serde = new EventSerde();
 const STREAM = 'booking-7f0c';
@@ -188,6 +194,17 @@ describe('EventStoreDB mapping', () => {
       expect(toAppendError(new UnavailableError(), STREAM, 0)).toBeInstanceOf(EventStoreUnavailableError);
       const other = new StreamNotFoundError(undefined, STREAM);
       expect(toAppendError(other, STREAM, 0)).toBe(other);
+    });
+
+    it('maps timeouts, deadlines, cancellations, unknown states and not-leader answers as transient, and answers as not', () => {
+      for (const error of [new DeadlineExceededError(), new TimeoutError(), new CancelledError(), new UnknownError(), new AcknowledgementTimeout(5)]) {
+        expect(isTransient(error)).toBe(true);
+        expect(toAppendError(error, STREAM, 0)).toBeInstanceOf(EventStoreUnavailableError);
+      }
+      expect(isTransient(wrong(5n))).toBe(false);
+      expect(isTransient(MaxAppendSizeExceededError.fromMaxAppendSize(1024))).toBe(false);
+      expect(toAppendError(new AccessDeniedError(), STREAM, 0)).toBeInstanceOf(EventStoreUnavailableError);
+      expect(toAppendError(StreamDeletedError.fromStreamName(STREAM), STREAM, 0)).toBeInstanceOf(EventStoreUnavailableError);
     });
   });
 });
