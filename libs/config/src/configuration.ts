@@ -9,6 +9,8 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSy
 import { resolve } from 'node:path';
 
 const blankToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+const toMilliseconds = ({ value }: { value: unknown }): unknown => (value === undefined || value === '' ? undefined : Number(value));
+const MONGODB_TIMEOUT_MESSAGE = (name: string): string => `${name} must be a whole number of milliseconds from 100 to 600000`;
 
 class Environment {
   @IsOptional()
@@ -40,6 +42,27 @@ class Environment {
   MONGODB_URL?: string;
 
   @IsOptional()
+  @Transform(toMilliseconds)
+  @IsInt({ message: MONGODB_TIMEOUT_MESSAGE('MONGODB_OPERATION_TIMEOUT_MS') })
+  @Min(100, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_OPERATION_TIMEOUT_MS') })
+  @Max(600_000, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_OPERATION_TIMEOUT_MS') })
+  MONGODB_OPERATION_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toMilliseconds)
+  @IsInt({ message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SOCKET_TIMEOUT_MS') })
+  @Min(100, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SOCKET_TIMEOUT_MS') })
+  @Max(600_000, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SOCKET_TIMEOUT_MS') })
+  MONGODB_SOCKET_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Transform(toMilliseconds)
+  @IsInt({ message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SERVER_SELECTION_TIMEOUT_MS') })
+  @Min(100, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SERVER_SELECTION_TIMEOUT_MS') })
+  @Max(600_000, { message: MONGODB_TIMEOUT_MESSAGE('MONGODB_SERVER_SELECTION_TIMEOUT_MS') })
+  MONGODB_SERVER_SELECTION_TIMEOUT_MS?: number;
+
+  @IsOptional()
   @Transform(blankToUndefined)
   @IsUrl({ require_tld: false, require_protocol: true }, { message: 'PUBLIC_URL must be an absolute URL such as https://pay.example.com' })
   PUBLIC_URL?: string;
@@ -53,6 +76,13 @@ class Environment {
   @Transform(blankToUndefined)
   @Matches(/^whsec_[A-Za-z0-9_]+$/, { message: 'STRIPE_WEBHOOK_SECRET must be a webhook signing secret (whsec_...)' })
   STRIPE_WEBHOOK_SECRET?: string;
+
+  @IsOptional()
+  @Transform(blankToUndefined)
+  @Matches(/^\s*whsec_[A-Za-z0-9_]+\s*(,\s*whsec_[A-Za-z0-9_]+\s*)*$/, {
+    message: 'STRIPE_WEBHOOK_SECRETS must be webhook signing secrets separated by commas (whsec_...,whsec_...)',
+  })
+  STRIPE_WEBHOOK_SECRETS?: string;
 
   @IsOptional()
   @Transform(blankToUndefined)
@@ -91,6 +121,16 @@ class Environment {
   MAIL_FROM?: string;
 }
 
+/**
+ * A Stripe webhook signing secret and the name logs give it (never the secret): each webhook
+ * endpoint has its own, so the platform's endpoint and the Connect endpoint need one each.
+ */
+export interface WebhookSecret {
+  /** `STRIPE_WEBHOOK_SECRET`, or `STRIPE_WEBHOOK_SECRETS[i]` for the i-th of the list. */
+  readonly label: string;
+  readonly secret: string;
+}
+
 export interface Configuration {
   readonly environment: 'development' | 'production' | 'test';
   readonly dataDir: string;
@@ -98,13 +138,19 @@ export interface Configuration {
   readonly publicUrl: string;
   readonly eventStore: { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'eventstoredb'; readonly url: string };
   readonly mongodbUrl: string | undefined;
+  /**
+   * Bounds on every MongoDB operation, only those set (the read store fills in its defaults):
+   * server-side per operation and majority wait, client-side per round trip, server selection.
+   */
+  readonly mongodbTimeouts: { readonly operationMs?: number; readonly socketMs?: number; readonly serverSelectionMs?: number };
   readonly payments:
-    // The sandbox sends no webhooks itself, but a signing secret lets tests and tools post signed events.
-    | { readonly kind: 'sandbox'; readonly file: string; readonly webhookSecret?: string }
+    // The sandbox sends no webhooks itself, but signing secrets let tests and tools post signed events.
+    | { readonly kind: 'sandbox'; readonly file: string; readonly webhookSecrets: readonly WebhookSecret[] }
     | {
         readonly kind: 'stripe';
         readonly secretKey: string;
-        readonly webhookSecret: string | undefined;
+        /** Every secret a webhook may be signed with; empty: webhooks are not configured. */
+        readonly webhookSecrets: readonly WebhookSecret[];
         /** For Stripe.js on the customer pages; without it they say card entry is unavailable. */
         readonly publishableKey?: string;
         readonly host?: string;
@@ -142,6 +188,7 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
   }
   const dataDir = resolve(parsed.DATA_DIR ?? './data');
   const port = parsed.PORT ?? 3000;
+  const webhookSecrets = webhookSecretsOf(parsed.STRIPE_WEBHOOK_SECRET, parsed.STRIPE_WEBHOOK_SECRETS);
   return {
     environment: (parsed.NODE_ENV as Configuration['environment'] | undefined) ?? 'development',
     dataDir,
@@ -151,11 +198,16 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
       ? { kind: 'eventstoredb', url: parsed.EVENTSTOREDB_URL }
       : { kind: 'sqlite', file: resolve(dataDir, 'events.db') },
     mongodbUrl: parsed.MONGODB_URL,
+    mongodbTimeouts: {
+      ...(parsed.MONGODB_OPERATION_TIMEOUT_MS ? { operationMs: parsed.MONGODB_OPERATION_TIMEOUT_MS } : {}),
+      ...(parsed.MONGODB_SOCKET_TIMEOUT_MS ? { socketMs: parsed.MONGODB_SOCKET_TIMEOUT_MS } : {}),
+      ...(parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS ? { serverSelectionMs: parsed.MONGODB_SERVER_SELECTION_TIMEOUT_MS } : {}),
+    },
     payments: parsed.STRIPE_SECRET_KEY
       ? {
           kind: 'stripe',
           secretKey: parsed.STRIPE_SECRET_KEY,
-          webhookSecret: parsed.STRIPE_WEBHOOK_SECRET,
+          webhookSecrets,
           ...(parsed.STRIPE_PUBLISHABLE_KEY ? { publishableKey: parsed.STRIPE_PUBLISHABLE_KEY } : {}),
           ...(parsed.STRIPE_API_HOST ? { host: parsed.STRIPE_API_HOST } : {}),
           ...(parsed.STRIPE_API_PORT ? { port: parsed.STRIPE_API_PORT } : {}),
@@ -164,11 +216,21 @@ export function loadConfiguration(env: NodeJS.ProcessEnv = process.env): Configu
       : {
           kind: 'sandbox',
           file: resolve(dataDir, 'sandbox-processor.db'),
-          ...(parsed.STRIPE_WEBHOOK_SECRET ? { webhookSecret: parsed.STRIPE_WEBHOOK_SECRET } : {}),
+          webhookSecrets,
         },
     mail: {
       transport: parsed.SMTP_URL ? { kind: 'smtp', url: parsed.SMTP_URL } : { kind: 'outbox', dir: resolve(dataDir, 'outbox') },
       from: parsed.MAIL_FROM ?? DEFAULT_MAIL_FROM,
     },
   };
+}
+
+/** The single secret first, then the list in its order; a secret given twice is kept once. */
+function webhookSecretsOf(single: string | undefined, list: string | undefined): WebhookSecret[] {
+  const listed = (list ?? '').split(',').map((secret) => secret.trim()).filter((secret) => secret !== '');
+  const all = [
+    ...(single ? [{ label: 'STRIPE_WEBHOOK_SECRET', secret: single }] : []),
+    ...listed.map((secret, index) => ({ label: `STRIPE_WEBHOOK_SECRETS[${index}]`, secret })),
+  ];
+  return all.filter((entry, index) => all.findIndex((other) => other.secret === entry.secret) === index);
 }

@@ -9,7 +9,7 @@ describe('configuration', () => {
     expect(config.eventStore).toEqual({ kind: 'sqlite', file: expect.stringMatching(/data\/events\.db$/) as unknown });
     expect(config.publicUrl).toBe('http://localhost:3000');
     expect(config.mongodbUrl).toBeUndefined();
-    expect(config.payments).toEqual({ kind: 'sandbox', file: expect.stringMatching(/data\/sandbox-processor\.db$/) as unknown });
+    expect(config.payments).toEqual({ kind: 'sandbox', file: expect.stringMatching(/data\/sandbox-processor\.db$/) as unknown, webhookSecrets: [] });
     expect(config.mail).toEqual({ transport: { kind: 'outbox', dir: expect.stringMatching(/data\/outbox$/) as unknown }, from: DEFAULT_MAIL_FROM });
   });
 
@@ -23,7 +23,24 @@ describe('configuration', () => {
 
   it('switches to Stripe, optionally at a Stripe-compatible endpoint, when a secret key is set', () => {
     const config = loadConfiguration({ STRIPE_SECRET_KEY: 'sk_test_123', STRIPE_API_HOST: 'localhost', STRIPE_API_PORT: '12111', STRIPE_API_PROTOCOL: 'http' });
-    expect(config.payments).toEqual({ kind: 'stripe', secretKey: 'sk_test_123', webhookSecret: undefined, host: 'localhost', port: 12111, protocol: 'http' });
+    expect(config.payments).toEqual({ kind: 'stripe', secretKey: 'sk_test_123', webhookSecrets: [], host: 'localhost', port: 12111, protocol: 'http' });
+  });
+
+  it('accepts a webhook signing secret per endpoint (platform and Connect), each named for the logs', () => {
+    const config = loadConfiguration({
+      STRIPE_SECRET_KEY: 'sk_test_123',
+      STRIPE_WEBHOOK_SECRET: 'whsec_platform',
+      STRIPE_WEBHOOK_SECRETS: ' whsec_connect , whsec_platform,whsec_rolled ',
+    });
+    expect(config.payments.webhookSecrets).toEqual([
+      { label: 'STRIPE_WEBHOOK_SECRET', secret: 'whsec_platform' },
+      { label: 'STRIPE_WEBHOOK_SECRETS[0]', secret: 'whsec_connect' },
+      { label: 'STRIPE_WEBHOOK_SECRETS[2]', secret: 'whsec_rolled' },
+    ]);
+    expect(loadConfiguration({ STRIPE_WEBHOOK_SECRETS: 'whsec_a,whsec_b' }).payments.webhookSecrets.map((s) => s.label)).toEqual([
+      'STRIPE_WEBHOOK_SECRETS[0]',
+      'STRIPE_WEBHOOK_SECRETS[1]',
+    ]);
   });
 
   it('switches to EventStoreDB and MongoDB when their URLs are set', () => {
@@ -42,6 +59,9 @@ describe('configuration', () => {
     [{ NODE_ENV: 'staging' }, /NODE_ENV/],
     [{ STRIPE_SECRET_KEY: 'pk_test_123' }, /STRIPE_SECRET_KEY must be a Stripe secret key/],
     [{ STRIPE_WEBHOOK_SECRET: 'secret' }, /STRIPE_WEBHOOK_SECRET must be a webhook signing secret/],
+    [{ STRIPE_WEBHOOK_SECRETS: 'whsec_a,secret' }, /STRIPE_WEBHOOK_SECRETS must be webhook signing secrets separated by commas/],
+    [{ STRIPE_WEBHOOK_SECRETS: 'whsec_a,,whsec_b' }, /STRIPE_WEBHOOK_SECRETS must be/],
+    [{ STRIPE_WEBHOOK_SECRETS: 'whsec_a;whsec_b' }, /STRIPE_WEBHOOK_SECRETS must be/],
     [{ STRIPE_API_PORT: '0' }, /STRIPE_API_PORT must be an integer/],
     [{ STRIPE_API_PROTOCOL: 'ftp' }, /STRIPE_API_PROTOCOL must be http or https/],
     [{ SMTP_URL: 'mail.example.com:25', MAIL_FROM: 'payments@example.com' }, /SMTP_URL must be an smtp:\/\/ or smtps:\/\/ URL/],

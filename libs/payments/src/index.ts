@@ -17,5 +17,7 @@ export { SANDBOX_CARD_EXPIRY, sandboxCardTokens } from './sandbox/sandbox-cards.
 export { HOLD_LIFETIME_MS as SANDBOX_HOLD_LIFETIME_MS } from './sandbox/sandbox-payments.js';
 
 export { StripePaymentGateway } from './stripe/stripe-payment-gateway.adapter.js';
+export { STRIPE_API_VERSION } from './stripe/stripe-api-version.js';
+export { UNKNOWN_HOLD_LIFETIME_MS as STRIPE_UNKNOWN_HOLD_LIFETIME_MS } from './stripe/stripe-mapping.js';
 export type { StripePaymentGatewayOptions, StripeRequestRecord } from './stripe/stripe-payment-gateway.adapter.js';
 export { createPaymentGateway } from './payment-gateway.factory.js';

@@ -51,16 +51,30 @@ export abstract class PaymentGateway {
    * cannot simply be repeated, because a one-time card's token is deliberately not kept. It
    * creates nothing, so a later `createPayment` with the same key behaves as if it were the first.
    * It finds only payments created with `metadata.paymentId` equal to `input.paymentId`.
+   *
+   * `undefined` must be a proof, read from a strongly consistent source covering everything
+   * created since `input.createdSince`: a caller releases reservations on it, so "not found yet"
+   * (a lagging search index) must never read as "never received". When nothing can be proven it
+   * throws `GatewayUnavailableError`, and the payment stays open.
    */
   abstract lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined>;
 
-  /** Takes all or part of a hold; the rest of the hold is released. */
+  /**
+   * Takes all or part of a hold; the rest of the hold is released. A hold already captured or let
+   * go (an earlier call's answer was lost) is reported as it is: `succeeded` or `canceled`.
+   */
   abstract capturePayment(input: CapturePaymentInput): Promise<CaptureOutcome>;
 
-  /** Releases a hold without taking any money. */
+  /**
+   * Releases a hold without taking any money. A hold already let go answers `canceled`; one
+   * already captured answers `succeeded` with what was taken, because that money moved.
+   */
   abstract cancelPayment(input: CancelPaymentInput): Promise<CancelOutcome>;
 
-  /** Returns captured money; repeatable up to what was captured and not yet refunded. */
+  /**
+   * Returns captured money; repeatable up to what was captured and not yet refunded. With
+   * `metadata.refundId`, a refund whose answer was lost (a 5xx) is found again and reported.
+   */
   abstract refund(input: RefundInput): Promise<RefundResult>;
 
   /** Starts (or resumes) onboarding of the tenant's own processor account. */

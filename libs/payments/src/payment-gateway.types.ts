@@ -107,10 +107,22 @@ export type PaymentOutcome = PaymentSucceeded | PaymentRequiresCapture | FailedO
 
 /**
  * Names a payment asked for earlier: the idempotency key its `createPayment` was sent with, and
- * the `metadata.paymentId` it carried. Both, because a processor may be able to search by only one.
+ * the `metadata.paymentId` (and `metadata.tenant`) it carried. Both, because a processor may be
+ * able to find it by only one. `createdSince` bounds where it can be: nothing is created before
+ * the ledger recorded the intent to ask for it, so a consistent read of everything created since
+ * then (less a margin for clock skew) that does not show it proves it was never received.
  */
 export interface LookupPaymentInput extends GatewayCall {
   readonly paymentId: string;
+  /**
+   * ISO-8601 instant at which the payment's intent was recorded, before any request was sent.
+   * Without it a processor that lists by creation time must read everything, which on a busy
+   * account ends unproven (`GatewayUnavailableError`) rather than in a false `undefined`.
+   */
+  readonly createdSince?: string;
+  readonly tenant?: string;
+  /** The processor customer the payment was charged to, when known (a saved card): narrows the read. */
+  readonly processorCustomerId?: string;
 }
 
 export interface CapturePaymentInput extends GatewayCall {
@@ -119,14 +131,32 @@ export interface CapturePaymentInput extends GatewayCall {
   readonly amountMinor?: number;
 }
 
-export type CaptureOutcome =
-  { readonly status: 'succeeded'; readonly processorPaymentId: string; readonly amountCaptured: Money } | FailedOutcome;
+/** A hold's money taken: by this capture, or by an earlier one whose answer was lost. */
+export interface HoldCaptured {
+  readonly status: 'succeeded';
+  readonly processorPaymentId: string;
+  readonly amountCaptured: Money;
+}
+
+/** A hold let go: by this release, or earlier (a release whose answer was lost, or its lapse). */
+export interface HoldCanceled {
+  readonly status: 'canceled';
+  readonly processorPaymentId: string;
+}
+
+/**
+ * What became of a hold when it was captured or released. A request that meets a hold already
+ * captured or let go (a retry of a call whose answer was lost, under a new key) reports the hold's
+ * real state rather than a refusal, because money may have moved: a release can thus answer
+ * `succeeded` and a capture `canceled`. A refusal that changed nothing is a `FailedOutcome`.
+ */
+export type CaptureOutcome = HoldCaptured | HoldCanceled | FailedOutcome;
 
 export interface CancelPaymentInput extends GatewayCall {
   readonly processorPaymentId: string;
 }
 
-export type CancelOutcome = { readonly status: 'canceled'; readonly processorPaymentId: string } | FailedOutcome;
+export type CancelOutcome = HoldCanceled | HoldCaptured | FailedOutcome;
 
 export type RefundReason = 'duplicate' | 'fraudulent' | 'requested_by_customer';
 
@@ -134,6 +164,8 @@ export interface RefundInput extends GatewayCall {
   readonly processorPaymentId: string;
   readonly amountMinor: number;
   readonly reason?: RefundReason;
+  /** Kept with the refund; `refundId` lets a refund whose answer was lost be found again. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 export interface RefundResult {

@@ -38,11 +38,17 @@ export function assertIdempotencyKey(idempotencyKey: string): void {
 
 export function assertLookupPaymentInput(input: LookupPaymentInput): void {
   assertIdempotencyKey(input.idempotencyKey);
-  // The id is searched for at the processor; an empty one would match nothing and so read as
+  // The id is looked for at the processor; an empty one would match nothing and so read as
   // "never received", which would release money that may have moved. Stripe's metadata values
   // hold at most 500 characters, so a longer id can never have been sent.
   const { paymentId } = input;
   if (typeof paymentId !== 'string' || paymentId.length === 0 || paymentId.length > 500) {
     throw new GatewayRequestError('parameter_invalid_string', 'paymentId must be 1 to 500 characters', 'paymentId');
+  }
+  // Without a valid start, a read of "everything created since" could begin after the payment and
+  // so prove an absence that is not one.
+  const since = input.createdSince;
+  if (since !== undefined && (typeof since !== 'string' || Number.isNaN(Date.parse(since)))) {
+    throw new GatewayRequestError('parameter_invalid_timestamp', 'createdSince must be an ISO-8601 instant', 'createdSince');
   }
 }

@@ -24,7 +24,9 @@ export class StripeWebhookController {
   @Post('stripe')
   @HttpCode(200)
   async receive(@Req() request: RawBodyRequest<Request>, @Headers('stripe-signature') signature?: string): Promise<{ received: true } & WebhookOutcome> {
-    const event = this.verifier.verify(request.rawBody, signature);
+    const { event, signedWith } = this.verifier.verify(request.rawBody, signature);
+    // Which endpoint's secret matched tells the platform's events from the Connect ones in the log.
+    this.logger.log(`${event.type} ${event.id} signed with ${signedWith}`);
     try {
       return { received: true, ...(await this.processor.process(translateStripeEvent(event))) };
     } catch (error) {

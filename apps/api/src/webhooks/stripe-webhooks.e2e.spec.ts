@@ -18,6 +18,7 @@ import {
   seedBooking,
   seedBusiness,
   seedOpenPayment,
+  switchAccount,
   WEBHOOK_SECRET,
 } from './webhook-test-kit.js';
 import type { Business } from './webhook-test-kit.js';
@@ -172,6 +173,21 @@ describe('POST /webhooks/stripe', () => {
       expect(stranger).toEqual({ status: 200, body: expect.objectContaining({ outcome: 'ignored: no tenant connected account acct_unknown' }) });
     });
 
+    it('routes a payment\'s events by the account it was made on, after the tenant connected another', async () => {
+      const moving = await seedBusiness(api, 'moving');
+      const bookingId = await seedBooking(api, moving);
+      const input = { bookingId, paymentMethodToken: 'pm_card_visa', idempotencyKey: `charge-${bookingId}` };
+      const { paymentId } = await api.app.get(CommandBus).execute(new ChargeBookingCommand(moving.caller, input));
+      const processorPaymentId = await processorPaymentIdOf(api, paymentId);
+      await indexed(api, processorPaymentId);
+      await switchAccount(api, moving, 'acct_1MovingReplacement');
+      const fromFirst = event('refund.created', refund('re_moved_1', processorPaymentId, 1_000), { account: moving.accountId });
+      expect((await postSigned(api, fromFirst)).body.outcome).toMatch(/re_moved_1 recorded as refund/);
+      const fromNew = event('refund.created', refund('re_moved_2', processorPaymentId, 1_000), { account: 'acct_1MovingReplacement' });
+      expect((await postSigned(api, fromNew)).body.outcome).toMatch(/is not a payment of account acct_1MovingReplacement/);
+      expect(await eventTypes(api, `payment-${paymentId}`)).toEqual(['PaymentInitiated', 'Charged', 'Refunded']);
+    });
+
     it("never lets one tenant's account touch another tenant's payment", async () => {
       const { paymentId, processorPaymentId } = await chargeCard();
       await indexed(api, processorPaymentId);
@@ -190,7 +206,7 @@ describe('POST /webhooks/stripe without a signing secret', () => {
     const api = await startTestApi();
     try {
       const response = await postSigned(api, event('invoice.paid', { id: 'in_1' }));
-      expect(response).toEqual({ status: 503, body: expect.objectContaining({ message: 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET' }) });
+      expect(response).toEqual({ status: 503, body: expect.objectContaining({ message: 'Stripe webhooks are not configured: set STRIPE_WEBHOOK_SECRET or STRIPE_WEBHOOK_SECRETS' }) });
     } finally {
       await api.close();
     }

@@ -11,6 +11,7 @@ import {
   ConnectStripeAccountCommand,
   CreateBookingCommand,
   CreateTenantCommand,
+  DecisionRunner,
   IdempotencyGuard,
   PaymentSettlement,
   ProcessorIndex,
@@ -19,7 +20,8 @@ import {
   STRIPE_WEBHOOK_KEY_SPACE,
 } from '@ledger/application';
 import type { Caller } from '@ledger/application';
-import type { CommandContext } from '@ledger/domain';
+import { streamName, tenantDecider } from '@ledger/domain';
+import type { CommandContext, TenantCommand } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { ReadStore } from '@ledger/read-store';
 import type { TestApi } from '../testing/test-api.js';
@@ -101,6 +103,21 @@ export async function seedChargedPayment(api: TestApi, business: Business): Prom
   const processorPaymentId = await processorPaymentIdOf(api, paymentId);
   await indexed(api, processorPaymentId);
   return { bookingId, paymentId, processorPaymentId };
+}
+
+/**
+ * The business moves to another connected account, as after its first one was restricted: the
+ * first stops taking charges, the new one is connected and becomes active. Its earlier payments
+ * stay on the first account.
+ */
+export async function switchAccount(api: TestApi, business: Business, to: string): Promise<void> {
+  const tenantId = business.caller.tenant;
+  const runner = api.app.get(DecisionRunner);
+  const context = (): CommandContext => ({ commandId: randomUUID(), tenant: tenantId, actor: business.caller.actor, now: new Date().toISOString() });
+  const decide = (command: TenantCommand) => runner.decide(streamName.tenant(tenantId), tenantDecider, command);
+  await decide({ type: 'UpdateStripeAccount', data: { tenantId, accountId: business.accountId, chargesEnabled: false, state: 'PENDING' }, context: context() });
+  await decide({ type: 'StartStripeConnect', data: { tenantId, accountId: to }, context: context() });
+  await decide({ type: 'UpdateStripeAccount', data: { tenantId, accountId: to, chargesEnabled: true, state: 'ACTIVE' }, context: context() });
 }
 
 /** The outcome recorded under a Stripe event id, if any: what every redelivery of it answers. */

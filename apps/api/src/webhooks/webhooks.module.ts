@@ -1,6 +1,6 @@
 /**
  * The Stripe webhook endpoint and what it needs beyond the write side: the signature check with
- * the configured secret, the processor that records each event once, and the processor index
+ * the configured secrets, the processor that records each event once, and the processor index
  * (with the process manager that keeps it) for routing events to tenants and payments.
  */
 import { Module } from '@nestjs/common';
@@ -17,7 +17,7 @@ export class WebhooksModule {
       module: WebhooksModule,
       controllers: [StripeWebhookController],
       providers: [
-        { provide: StripeSignatureVerifier, useValue: new StripeSignatureVerifier(config.payments.webhookSecret) },
+        { provide: StripeSignatureVerifier, useValue: new StripeSignatureVerifier(config.payments.webhookSecrets) },
         ProcessorIndex,
         ProcessorIndexKeeper,
         ProcessorIndexHost,

@@ -3,17 +3,19 @@
  * or in part, released, or expired. Each ends the same way: the outcome on the payment stream
  * first, then every booking's held share applied (its part of the captured money, the rest let
  * go) or released. Every step is an idempotent decision and every processor call carries a key
- * derived from the command, so a repeated or resumed command converges on one outcome.
+ * derived from the command and goes to the account the payment was made on, so a repeated or
+ * resumed command converges on one outcome. A call that finds the hold already captured or let go
+ * (an earlier call's answer was lost) records what really happened, never a refusal.
  */
 import { Injectable } from '@nestjs/common';
 import { DomainError, money, paymentDecider, streamName } from '@ledger/domain';
 import type { CommandContext, Money, Payment, PaymentCommand, PaymentStatus } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { GatewayRequestError, PaymentGateway } from '@ledger/payments';
-import type { FailedOutcome } from '@ledger/payments';
+import type { FailedOutcome, HoldCaptured } from '@ledger/payments';
 import { ApplicationError } from '../application-error.js';
 import { DecisionRunner } from '../decision-runner.js';
-import { LedgerReader, processorAccountOf } from '../payments/ledger-reader.js';
+import { LedgerReader, paymentAccountOf } from '../payments/ledger-reader.js';
 import { stepContext } from '../payments/step-context.js';
 import { PaymentSettlement } from '../payments/payment-settlement.js';
 import { StepProbe } from '../payments/step-probe.js';
@@ -56,15 +58,13 @@ export class Holds {
     if (payment.status === 'CAPTURED' && (await this.recordedBy(root, paymentId, 'Charged'))) return this.settle(root, payment);
     const processorPaymentId = requireLiveHold(payment, 'capture');
     const amount = captureAmount(payment, amountMinor);
-    const tenant = await this.reader.tenant(root.tenant);
+    const account = paymentAccountOf(payment, await this.reader.tenant(root.tenant));
     const outcome = await this.gateway
-      .capturePayment({ account: processorAccountOf(tenant), idempotencyKey: captureKey(root.commandId), processorPaymentId, amountMinor: amount.amountMinor })
+      .capturePayment({ account, idempotencyKey: captureKey(root.commandId), processorPaymentId, amountMinor: amount.amountMinor })
       .catch(refusedRequest);
     if (outcome.status === 'failed') return this.refused(root, payment, outcome);
-    const data = { paymentId, processorPaymentId: outcome.processorPaymentId, amount: outcome.amountCaptured };
-    const charged = await this.decide({ type: 'RecordCharge', data, context: stepContext(root, 'outcome') });
-    await this.probe.reached('payment.outcome-recorded');
-    return this.settle(root, charged);
+    if (outcome.status === 'canceled') return this.letGo(root, payment, 'capture');
+    return this.settle(root, await this.recordCapture(root, payment, outcome));
   }
 
   /** What `capture` would refuse before the processor is asked: a hold that is not live, an amount above it. */
@@ -85,11 +85,10 @@ export class Holds {
     const payment = await this.reader.payment(root.tenant, paymentId);
     if (payment.status === 'RELEASED' || payment.status === 'EXPIRED') return this.settle(root, payment);
     const processorPaymentId = requireLiveHold(payment, 'release');
-    const tenant = await this.reader.tenant(root.tenant);
-    const outcome = await this.gateway
-      .cancelPayment({ account: processorAccountOf(tenant), idempotencyKey: releaseKey(paymentId), processorPaymentId })
-      .catch(refusedRequest);
+    const account = paymentAccountOf(payment, await this.reader.tenant(root.tenant));
+    const outcome = await this.gateway.cancelPayment({ account, idempotencyKey: releaseKey(paymentId), processorPaymentId }).catch(refusedRequest);
     if (outcome.status === 'failed') return this.refused(root, payment, outcome);
+    if (outcome.status === 'succeeded') return this.alreadyCaptured(root, payment, outcome);
     const context = stepContext(root, 'outcome');
     return this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context }));
   }
@@ -108,6 +107,38 @@ export class Holds {
   async settle(root: CommandContext, payment: Payment): Promise<HoldResult> {
     await this.settlement.applyToBookings(root, payment);
     return { paymentId: payment.paymentId, status: payment.status, authorized: payment.authorized, captured: payment.captured };
+  }
+
+  private async recordCapture(root: CommandContext, payment: Payment, captured: HoldCaptured): Promise<Payment> {
+    const data = { paymentId: payment.paymentId, processorPaymentId: captured.processorPaymentId, amount: captured.amountCaptured };
+    const charged = await this.decide({ type: 'RecordCharge', data, context: stepContext(root, 'outcome') });
+    await this.probe.reached('payment.outcome-recorded');
+    return charged;
+  }
+
+  /**
+   * A release that met the hold already captured (a capture whose answer was lost): the money
+   * moved, so the capture is recorded and applied, and the caller told the hold could not be let go.
+   */
+  private async alreadyCaptured(root: CommandContext, payment: Payment, captured: HoldCaptured): Promise<never> {
+    const { status } = await this.settle(root, await this.recordCapture(root, payment, captured));
+    const message = 'The hold was already captured at the processor; the capture is now recorded';
+    throw new ApplicationError('PROCESSOR_REJECTED', message, { paymentId: payment.paymentId, status, failureCode: 'payment_intent_unexpected_state' });
+  }
+
+  /**
+   * A capture that met the hold already let go (a release whose answer was lost, or the processor
+   * cancelling it when it lapsed): recorded as expired once past its deadline, else as released,
+   * and the caller told nothing was captured.
+   */
+  private async letGo(root: CommandContext, payment: Payment, action: string): Promise<never> {
+    const lapsed = payment.captureBefore !== null && Date.parse(root.now) >= Date.parse(payment.captureBefore);
+    const { paymentId } = payment;
+    const gone = lapsed
+      ? await this.expire(root, paymentId)
+      : await this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context: stepContext(root, 'outcome') }));
+    const message = `Cannot ${action} the hold: the processor had already let it go`;
+    throw new ApplicationError('PROCESSOR_REJECTED', message, { paymentId, status: gone.status, failureCode: 'payment_intent_unexpected_state' });
   }
 
   /**

@@ -18,7 +18,7 @@ import { CommandContexts } from '../command-contexts.js';
 import { DecisionRunner } from '../decision-runner.js';
 import { IdempotencyGuard } from '../idempotency.js';
 import { deriveId } from '../ids.js';
-import { LedgerReader, processorAccountOf } from '../payments/ledger-reader.js';
+import { LedgerReader, paymentAccountOf } from '../payments/ledger-reader.js';
 import { stepContext } from '../payments/step-context.js';
 import { applyRefundToBookings } from './refund-bookings.js';
 import { RefundPaymentCommand } from './refund.commands.js';
@@ -99,10 +99,13 @@ export class RefundPaymentHandler implements ICommandHandler<RefundPaymentComman
     const tenant = await this.reader.tenant(root.tenant);
     try {
       const result = await this.gateway.refund({
-        account: processorAccountOf(tenant),
+        // The account the payment was made on, and the refund's own id for finding it again if
+        // the answer is lost (a 5xx is replayed under the key, so only a read can tell).
+        account: paymentAccountOf(payment, tenant),
         idempotencyKey: refundKey(refundId),
         processorPaymentId: payment.processorPaymentId ?? '',
         amountMinor: amount.amountMinor,
+        metadata: { refundId, paymentId: payment.paymentId, tenant: root.tenant },
       });
       if (result.status === 'succeeded') return { status: 'REFUNDED' as const, processorRefundId: result.processorRefundId };
       if (result.status === 'pending') return { status: 'PENDING' as const };

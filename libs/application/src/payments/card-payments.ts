@@ -15,11 +15,11 @@ import { activeCards, stripeChargesEnabled, sumMoney } from '@ledger/domain';
 import type { Allocation, CaptureMode, CommandContext, Customer, Money, PaymentStatus, Tenant } from '@ledger/domain';
 import { DomainError } from '@ledger/domain';
 import { GatewayRequestError, GatewayUnavailableError, PaymentGateway } from '@ledger/payments';
-import type { PaymentOutcome, PaymentSource } from '@ledger/payments';
+import type { PaymentOutcome, PaymentSource, ProcessorAccount } from '@ledger/payments';
 import { ApplicationError } from '../application-error.js';
 import { deriveId } from '../ids.js';
 import { CardVault } from '../cards/card-vault.js';
-import { LedgerReader, processorAccountOf } from './ledger-reader.js';
+import { LedgerReader, paymentAccountOf, processorAccountOf } from './ledger-reader.js';
 import { PaymentSettlement } from './payment-settlement.js';
 import { StepProbe } from './step-probe.js';
 
@@ -77,6 +77,7 @@ export class CardPayments {
       saveCard: card.method === 'NEW_CARD' || (card.method === 'PAYMENT_LINK' && card.saveCard),
       idempotencyKey: context.commandId,
       chargesEnabled: stripeChargesEnabled(tenant),
+      ...processorAccountIdOf(tenant),
     });
     await this.probe.reached('payment.initiated');
     return this.proceed(context, tenant, customer, card);
@@ -112,7 +113,10 @@ export class CardPayments {
     const capture = payment.capture ?? 'AUTOMATIC';
     // The description is derived from the recorded intent, so a resumed call sends the very same request.
     const description = `${tenant.name}: ${payment.allocations.length === 1 ? 'booking' : `${payment.allocations.length} bookings`}`;
-    const outcome = await this.charge(tenant, paymentId, payment.amount, capture, source, description);
+    // A resumed call goes to the account the intent named, even if the tenant switched since:
+    // the same key on another account would be a second, unrelated payment.
+    const account = paymentAccountOf(payment, tenant);
+    const outcome = await this.charge({ account, tenant, paymentId, amount: payment.amount, capture, source, description });
     await this.probe.reached('payment.processor-answered');
     return this.settlement.settle(context, paymentId, outcome);
   }
@@ -127,17 +131,11 @@ export class CardPayments {
   }
 
   /** Calls the processor; a refused request is a failed outcome, an outage leaves the intent open. */
-  private async charge(
-    tenant: Tenant,
-    paymentId: string,
-    amount: Money,
-    capture: CaptureMode,
-    source: PaymentSource,
-    description: string,
-  ): Promise<PaymentOutcome> {
+  private async charge(request: ChargeRequest): Promise<PaymentOutcome> {
+    const { account, tenant, paymentId, amount, capture, source, description } = request;
     try {
       return await this.gateway.createPayment({
-        account: processorAccountOf(tenant),
+        account,
         idempotencyKey: processorKey(paymentId),
         amount,
         capture: capture === 'MANUAL' ? 'manual' : 'automatic',
@@ -155,6 +153,22 @@ export class CardPayments {
       throw error;
     }
   }
+}
+
+interface ChargeRequest {
+  readonly account: ProcessorAccount;
+  readonly tenant: Tenant;
+  readonly paymentId: string;
+  readonly amount: Money;
+  readonly capture: CaptureMode;
+  readonly source: PaymentSource;
+  readonly description: string;
+}
+
+/** The connected account a new payment is made on, recorded with its intent. */
+function processorAccountIdOf(tenant: Tenant): { processorAccountId?: string } {
+  const { accountId } = processorAccountOf(tenant);
+  return accountId === undefined ? {} : { processorAccountId: accountId };
 }
 
 /** The processor idempotency key of a payment's charge: stable across every retry and resume. */

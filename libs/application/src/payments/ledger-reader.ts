@@ -42,7 +42,16 @@ export class LedgerReader {
   }
 }
 
-/** The processor account every card call of this tenant is made on behalf of. */
+/** The processor account every new card call of this tenant is made on behalf of. */
 export function processorAccountOf(tenant: Tenant): ProcessorAccount {
   return tenant.stripe.state === 'NOT_CONNECTED' ? {} : { accountId: tenant.stripe.accountId };
+}
+
+/**
+ * The account a payment was made on, which every call about it must go to: a tenant that connects
+ * another account later still has its earlier payments (and their holds and refunds) on the first.
+ * An intent recorded before the account was kept falls back to the tenant's current account.
+ */
+export function paymentAccountOf(payment: Payment, tenant: Tenant): ProcessorAccount {
+  return payment.processorAccountId !== null ? { accountId: payment.processorAccountId } : processorAccountOf(tenant);
 }

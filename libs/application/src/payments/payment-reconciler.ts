@@ -2,9 +2,12 @@
  * Converges payments whose process was interrupted. Run at start-up (and periodically), it
  * reads the payment and booking categories of the log once and resumes:
  *
- * - an intent with no outcome: it asks the processor what became of the request (by its
- *   idempotency key) and records that outcome; if the processor never received it, the payment
- *   is recorded as abandoned and its reservations released, and nothing is charged;
+ * - an intent with no outcome: it asks the processor what became of the request (on the account
+ *   the payment was made on, by its payment id and the time its intent was recorded) and records
+ *   that outcome. Only a proof that the processor never received it (a strongly consistent read
+ *   of everything created since) records the payment as abandoned and releases its reservations.
+ *   When nothing can be proven (the processor is down, or too much to read), the payment stays
+ *   open, is logged and counted as `unresolved`, and is asked about again next run;
  * - an outcome not yet applied to every booking it pays: it applies it.
  *
  * Payments younger than the grace period are left alone: their request may still be running.
@@ -14,12 +17,13 @@ import { EventStore } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
 import { paymentDecider } from '@ledger/domain';
 import type { CommandContext, Payment, PaymentEvent, PaymentState } from '@ledger/domain';
-import { PaymentGateway } from '@ledger/payments';
+import { PaymentGateway, PaymentGatewayError } from '@ledger/payments';
+import type { LookupPaymentInput, PaymentOutcome } from '@ledger/payments';
 import { Clock } from '../clock.port.js';
 import { isRejection } from '../application-error.js';
 import { deriveId } from '../ids.js';
 import { processorKey } from './card-payments.js';
-import { LedgerReader, processorAccountOf } from './ledger-reader.js';
+import { LedgerReader, paymentAccountOf } from './ledger-reader.js';
 import { PaymentSettlement, bookingShares } from './payment-settlement.js';
 
 export interface ReconcileSummary {
@@ -27,7 +31,11 @@ export interface ReconcileSummary {
   readonly resolved: number;
   readonly abandoned: number;
   readonly reapplied: number;
+  /** Open intents whose fate the processor could not prove this run: left open, tried again next run. */
+  readonly unresolved: number;
 }
+
+type Fate = 'resolved' | 'abandoned' | 'unresolved';
 
 interface Tracked {
   state: PaymentState;
@@ -38,8 +46,8 @@ interface Tracked {
 /** Booking-side entries per payment: `${bookingId}` -> the share's last event type. */
 type Shares = Map<string, Map<string, string>>;
 
-// Five minutes: longer than a request takes, and longer than Stripe's search index usually lags, so an
-// intent the processor did receive is not mistaken for one it never saw.
+// Five minutes: longer than a request (with the SDK's retries) can still be on its way, so a read
+// that finds nothing is not racing a request that is about to arrive.
 export const RECONCILE_GRACE_MS = 5 * 60_000;
 
 @Injectable()
@@ -57,37 +65,41 @@ export class PaymentReconciler {
   async reconcile(graceMs = RECONCILE_GRACE_MS): Promise<ReconcileSummary> {
     const { payments, shares } = await this.scan();
     const cutoff = this.clock.now().getTime() - graceMs;
-    let resolved = 0;
-    let abandoned = 0;
-    let reapplied = 0;
+    const counts = { resolved: 0, abandoned: 0, unresolved: 0, reapplied: 0 };
     for (const tracked of payments.values()) {
       if (tracked.state.status === 'NONE' || Date.parse(tracked.initiatedAt) > cutoff) continue;
       const payment = tracked.state;
       const root = this.systemContext(tracked.tenant, payment.paymentId);
       try {
         if (payment.status === 'INITIATED') {
-          if (await this.resolveOpen(root, tracked.tenant, payment)) resolved++;
-          else abandoned++;
+          counts[await this.resolveOpen(root, tracked, payment)]++;
         } else if (!isSettled(payment, shares.get(payment.paymentId))) {
           await this.settlement.applyToBookings(root, payment);
-          reapplied++;
+          counts.reapplied++;
         }
       } catch (error) {
         // One payment that cannot be resolved now must not stop the others; it is tried again next run.
+        if (payment.status === 'INITIATED') counts.unresolved++;
         if (!isRejection(error)) this.logger.error(`Payment ${payment.paymentId} could not be reconciled: ${(error as Error).message}`);
       }
     }
-    return { examined: payments.size, resolved, abandoned, reapplied };
+    if (counts.unresolved > 0) this.logger.warn(`${counts.unresolved} open payment(s) left unresolved: the processor could not prove their fate`);
+    return { examined: payments.size, ...counts };
   }
 
-  /** Returns true when the processor knew the payment and its outcome is now recorded. */
-  private async resolveOpen(root: CommandContext, tenantId: string, payment: Payment): Promise<boolean> {
-    const tenant = await this.reader.tenant(tenantId);
-    const outcome = await this.gateway.lookupPayment({
-      account: processorAccountOf(tenant),
-      paymentId: payment.paymentId,
-      idempotencyKey: processorKey(payment.paymentId),
-    });
+  /**
+   * Asks the processor what became of an open intent and records it. Only a proof of absence
+   * (the lookup's `undefined`) abandons it; a lookup that cannot prove anything leaves it open.
+   */
+  private async resolveOpen(root: CommandContext, tracked: Tracked, payment: Payment): Promise<Fate> {
+    let outcome: PaymentOutcome | undefined;
+    try {
+      outcome = await this.gateway.lookupPayment(await this.lookupOf(tracked, payment));
+    } catch (error) {
+      if (!(error instanceof PaymentGatewayError)) throw error;
+      this.logger.warn(`Payment ${payment.paymentId} stays open: the processor could not prove what became of it (${error.message})`);
+      return 'unresolved';
+    }
     await this.settlement.reserve(root, payment.paymentId, payment.allocations).catch((error: unknown) => {
       if (!isRejection(error)) throw error;
     });
@@ -95,7 +107,34 @@ export class PaymentReconciler {
     await this.settlement.settle(root, payment.paymentId, settled).catch((error: unknown) => {
       if (!isRejection(error)) throw error;
     });
-    return outcome !== undefined;
+    return outcome === undefined ? 'abandoned' : 'resolved';
+  }
+
+  /** The question for the processor: on the payment's own account, since its intent was recorded. */
+  private async lookupOf(tracked: Tracked, payment: Payment): Promise<LookupPaymentInput> {
+    const tenant = await this.reader.tenant(tracked.tenant);
+    const processorCustomerId = await this.savedCardCustomer(tracked.tenant, payment);
+    return {
+      account: paymentAccountOf(payment, tenant),
+      paymentId: payment.paymentId,
+      tenant: tracked.tenant,
+      createdSince: tracked.initiatedAt,
+      idempotencyKey: processorKey(payment.paymentId),
+      ...(processorCustomerId ? { processorCustomerId } : {}),
+    };
+  }
+
+  /**
+   * A card on file is charged as its processor customer, which narrows the processor's read. Only
+   * a narrowing: without it the read covers every intent of the account, still a proof.
+   */
+  private async savedCardCustomer(tenantId: string, payment: Payment): Promise<string | undefined> {
+    if (payment.cardId === null) return undefined;
+    const customer = await this.reader.customer(tenantId, payment.customerId).catch((error: unknown) => {
+      if (!isRejection(error)) throw error;
+      return undefined;
+    });
+    return customer?.cards[payment.cardId]?.processorCustomerId;
   }
 
   private systemContext(tenant: string, paymentId: string): CommandContext {

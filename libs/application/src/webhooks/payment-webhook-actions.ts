@@ -20,7 +20,7 @@ import { PaymentSettlement } from '../payments/payment-settlement.js';
 import { stepContext } from '../payments/step-context.js';
 import type { WebhookAction } from './stripe-event-translation.js';
 
-export type PaymentAction = Exclude<WebhookAction, { kind: 'account-updated' | 'card-setup-confirmed' | 'ignored' }>;
+export type PaymentAction = Exclude<WebhookAction, { kind: 'account-updated' | 'card-setup-confirmed' | 'ignored' | 'other-api-version' }>;
 
 /** The ledger id of a refund made at the processor without a ledger request (e.g. its dashboard). */
 export function processorRefundLedgerId(processorRefundId: string): string {

@@ -11,6 +11,7 @@
  * delivering the same bytes again could never make it usable.
  */
 import type { DisputeOutcome, Money } from '@ledger/domain';
+import { STRIPE_API_VERSION } from '@ledger/payments';
 import { isJsonObject, isStripeWord, MalformedStripeEvent, StripeFields } from './stripe-fields.js';
 import { chargeRefunded, disputeClosed, disputeOpened, paymentIntentAction, refundAction } from './stripe-payment-translation.js';
 
@@ -56,7 +57,9 @@ export type WebhookAction =
     }
   | { readonly kind: 'account-updated'; readonly accountId: string; readonly chargesEnabled: boolean; readonly detailsSubmitted: boolean }
   | { readonly kind: 'card-setup-confirmed'; readonly setupIntentId: string }
-  | { readonly kind: 'ignored'; readonly reason: string };
+  | { readonly kind: 'ignored'; readonly reason: string }
+  /** Rendered in another API version than the one the ledger reads: not read, and not recorded. */
+  | { readonly kind: 'other-api-version'; readonly reason: string };
 
 /** A verified event reduced to what the ledger needs: who sent it, and what to do. */
 export interface WebhookEnvelope {
@@ -76,6 +79,8 @@ export interface StripeEventBody {
   readonly id: string;
   readonly type: string;
   readonly account?: unknown;
+  /** The API version `data` is rendered in: the webhook endpoint's, else the account's default. */
+  readonly api_version?: unknown;
   readonly data?: unknown;
 }
 
@@ -91,6 +96,7 @@ const ignored = (reason: string): WebhookAction => ({ kind: 'ignored', reason })
 
 export function translateStripeEvent(event: StripeEventBody): WebhookEnvelope {
   const envelope = { eventId: event.id, type: event.type };
+  if (event.api_version !== STRIPE_API_VERSION) return { ...envelope, action: otherVersion(event.api_version) };
   try {
     const account = accountOf(event.account);
     return { ...envelope, ...(account === undefined ? {} : { account }), action: actionOf(event) };
@@ -100,6 +106,18 @@ export function translateStripeEvent(event: StripeEventBody): WebhookEnvelope {
     if (!(error instanceof MalformedStripeEvent)) throw error;
     return { ...envelope, action: ignored(`malformed event: ${error.message}`) };
   }
+}
+
+/**
+ * Objects change shape between API versions (fields renamed, moved, or only present when
+ * expanded), so an event is read only in the version the ledger is pinned to; no other version
+ * is proven compatible, so none is translated. Such an event is acknowledged but not recorded: once
+ * the webhook endpoint's version is set to the pinned one, Stripe can deliver it again.
+ */
+function otherVersion(apiVersion: unknown): WebhookAction {
+  const given = isStripeWord(apiVersion) ? apiVersion : 'none';
+  const reason = `rendered in Stripe API version ${given}; the ledger reads only ${STRIPE_API_VERSION} (set the webhook endpoint's version)`;
+  return { kind: 'other-api-version', reason };
 }
 
 /** Absent (or null) for the platform's own account; anything else must name a connected account. */

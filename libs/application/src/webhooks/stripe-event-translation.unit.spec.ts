@@ -2,6 +2,7 @@
 // money, and anything else is ignored with a reason, never an error.
 // Method: realistic event bodies (libs/testing's stripeEvents) through the pure translation.
 import type Stripe from 'stripe';
+import { STRIPE_API_VERSION } from '@ledger/payments';
 import { stripeEvents } from '@ledger/testing';
 import { translateStripeEvent } from './stripe-event-translation.js';
 
@@ -26,14 +27,26 @@ describe('translateStripeEvent', () => {
     expect(translate(event('payment_intent.succeeded', paymentIntent('pi_2'))).action).toMatchObject({ payment: { processorPaymentId: 'pi_2' } });
   });
 
-  it('turns a capturable amount into a hold that expires seven days after the intent', () => {
+  it('turns a capturable amount into a hold that, without a deadline from Stripe, expires after the shortest documented window', () => {
     const intent = paymentIntent('pi_1', { status: 'requires_capture', captureMethod: 'manual', metadata: ledger });
+    // 4 days 18 hours: a merchant-initiated Visa authorisation, not Stripe's usual seven days.
     expect(translate(event('payment_intent.amount_capturable_updated', intent)).action).toEqual({
       kind: 'authorized',
       payment: { processorPaymentId: 'pi_1', ...ledger },
       amount: cad(10_000),
-      captureBefore: new Date(((intent.created as number) + 7 * 86_400) * 1000).toISOString(),
+      captureBefore: new Date(((intent.created as number) + (4 * 24 + 18) * 3_600) * 1000).toISOString(),
     });
+  });
+
+  it('reads only events rendered in the pinned API version', () => {
+    const intent = paymentIntent('pi_1', { metadata: ledger });
+    expect(translate(event('payment_intent.succeeded', intent, { apiVersion: STRIPE_API_VERSION })).action.kind).toBe('charge-succeeded');
+    for (const apiVersion of ['2025-09-30.clover', null]) {
+      expect(translate(event('payment_intent.succeeded', intent, { apiVersion })).action).toEqual({
+        kind: 'other-api-version',
+        reason: `rendered in Stripe API version ${apiVersion ?? 'none'}; the ledger reads only ${STRIPE_API_VERSION} (set the webhook endpoint's version)`,
+      });
+    }
   });
 
   it('carries the decline of a failed PaymentIntent, and the reason of a cancelled one', () => {

@@ -4,11 +4,15 @@
  * with its documented type (see stripe-fields and stripe-event-translation).
  */
 import type { Money } from '@ledger/domain';
+import { STRIPE_UNKNOWN_HOLD_LIFETIME_MS } from '@ledger/payments';
 import type { StripeFields } from './stripe-fields.js';
 import type { ProcessorDispute, ProcessorPaymentRef, ProcessorRefund, WebhookAction } from './stripe-event-translation.js';
 
-/** Stripe's documented validity of an online card authorisation, when the event does not say. */
-const HOLD_LIFETIME_S = 7 * 24 * 60 * 60;
+/**
+ * How long a hold is assumed capturable when the event does not say: the shortest window Stripe
+ * documents (a merchant-initiated Visa authorisation), the same bound the Stripe adapter takes.
+ */
+const HOLD_LIFETIME_S = STRIPE_UNKNOWN_HOLD_LIFETIME_MS / 1000;
 
 const ignored = (reason: string): WebhookAction => ({ kind: 'ignored', reason });
 
@@ -69,7 +73,7 @@ function paymentFailed(payment: ProcessorPaymentRef, intent: StripeFields): Webh
   };
 }
 
-/** The charge's own deadline when the event carries the charge, else Stripe's documented seven days. */
+/** The charge's own deadline when the event carries the charge, else the shortest documented window. */
 function captureBeforeOf(intent: StripeFields): string {
   const charge = intent.optionalExpansion('latest_charge');
   const card = charge?.optionalObject('payment_method_details')?.optionalObject('card');

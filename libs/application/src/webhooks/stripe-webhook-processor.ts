@@ -6,8 +6,10 @@
  * twice. Every id the work causes derives from the event id.
  *
  * Routing: a payment is found by the ledger metadata on the PaymentIntent, else by the processor
- * index; a Connect event must come from the account the payment's tenant connected, so one
- * business's account can never touch another's payments. What cannot be routed is acknowledged
+ * index; a Connect event must come from the account the payment was made on (recorded with its
+ * intent; the tenant's connected account for older payments), so one business's account can never
+ * touch another's payments. An event rendered in another API version than the pinned one is
+ * acknowledged without being read or recorded. What cannot be routed is acknowledged
  * and recorded as such: Stripe retrying it would not make it routable.
  */
 import { Injectable, Logger } from '@nestjs/common';
@@ -17,7 +19,7 @@ import { isRejection } from '../application-error.js';
 import { CommandContexts } from '../command-contexts.js';
 import { IdempotencyGuard } from '../idempotency.js';
 import { RecordStripeAccountUpdateCommand } from '../commands/tenant.commands.js';
-import { LedgerReader } from '../payments/ledger-reader.js';
+import { LedgerReader, paymentAccountOf } from '../payments/ledger-reader.js';
 import { PaymentWebhookActions, type PaymentAction } from './payment-webhook-actions.js';
 import { ProcessorIndex } from './processor-index.js';
 import type { ProcessorPaymentRef, WebhookAction, WebhookEnvelope } from './stripe-event-translation.js';
@@ -53,6 +55,11 @@ export class StripeWebhookProcessor {
   ) {}
 
   async process(envelope: WebhookEnvelope): Promise<WebhookOutcome> {
+    if (envelope.action.kind === 'other-api-version') {
+      // Not recorded under the event id: the same event delivered again in the right version must be read.
+      this.logger.warn(`${envelope.type} ${envelope.eventId} not read: ${envelope.action.reason}`);
+      return { eventId: envelope.eventId, type: envelope.type, outcome: `ignored: ${envelope.action.reason}` };
+    }
     const request = { tenant: STRIPE_WEBHOOK_KEY_SPACE, key: envelope.eventId, commandType: 'StripeWebhookEvent', input: { type: envelope.type } };
     const outcome = await this.guard.run(request, (commandId) => this.handle(commandId, envelope)).catch((error: unknown) => this.refused(envelope, error));
     this.logger.log(`${envelope.type} ${envelope.eventId}: ${outcome}`);
@@ -87,6 +94,7 @@ export class StripeWebhookProcessor {
   private async act(commandId: string, envelope: WebhookEnvelope, action: WebhookAction): Promise<string> {
     switch (action.kind) {
       case 'ignored':
+      case 'other-api-version':
         return `ignored: ${action.reason}`;
       case 'card-setup-confirmed':
         // Cards are recorded when the ledger saves them (the processor answers that call); the webhook only confirms.
@@ -111,7 +119,8 @@ export class StripeWebhookProcessor {
     const found = await this.findPayment(action.payment);
     if (!found) return this.unmatched(envelope, `no ledger payment for ${action.payment.processorPaymentId}`);
     const { tenantId, payment } = found;
-    const accountId = await this.connectedAccount(tenantId);
+    // The account the payment was made on, which stays its account after the tenant connects another.
+    const accountId = paymentAccountOf(payment, await this.reader.tenant(tenantId)).accountId;
     if (envelope.account !== accountId) {
       return this.unmatched(envelope, `${action.payment.processorPaymentId} is not a payment of account ${envelope.account ?? '(platform)'}`);
     }
@@ -125,11 +134,6 @@ export class StripeWebhookProcessor {
     // Loading under the named tenant refuses a stream another tenant wrote, so metadata cannot point across tenants.
     const payment = await this.reader.paymentIfAny(target.tenant, target.paymentId).catch(undefinedIfRejected);
     return payment ? { tenantId: target.tenant, payment } : undefined;
-  }
-
-  private async connectedAccount(tenantId: string): Promise<string | undefined> {
-    const tenant = await this.reader.tenant(tenantId);
-    return tenant.stripe.state === 'NOT_CONNECTED' ? undefined : tenant.stripe.accountId;
   }
 
   private unmatched(envelope: WebhookEnvelope, why: string): string {

@@ -34,7 +34,7 @@ function requireCardChoice(method: CardPaymentMethod, cardId: string | undefined
 }
 
 export function initiatePayment(command: InitiatePayment, state: PaymentState): PaymentEvent[] {
-  const { paymentId, customerId, allocations, amount, cardId, saveCard, idempotencyKey } = command.data;
+  const { paymentId, customerId, allocations, amount, cardId, saveCard, idempotencyKey, processorAccountId } = command.data;
   if (state.status !== 'NONE') {
     // The same key is the same request retried; another key reusing the id is a conflict.
     if (state.idempotencyKey === idempotencyKey) return [];
@@ -51,11 +51,13 @@ export function initiatePayment(command: InitiatePayment, state: PaymentState): 
   if (command.data.chargesEnabled !== true) {
     throw new DomainError('STRIPE_NOT_CONNECTED', 'the business has no processor account able to take card payments');
   }
+  if (processorAccountId !== undefined) requireText(processorAccountId, 'processorAccountId', 255);
   const card = cardId === undefined ? {} : { cardId };
+  const account = processorAccountId === undefined ? {} : { processorAccountId };
   return [
     {
       type: 'PaymentInitiated',
-      data: { paymentId, customerId, allocations, amount, method, capture, ...card, saveCard, idempotencyKey },
+      data: { paymentId, customerId, allocations, amount, method, capture, ...card, saveCard, idempotencyKey, ...account },
     },
   ];
 }

@@ -2,7 +2,7 @@
 // and the card source decides whether a card may ever be saved.
 // Method: given/when/then on the payment decider; assert the events or the rejection code.
 import { type InitiatePayment, type PaymentCommand, paymentDecider } from '@ledger/domain';
-import { cad, commandsOf, decider, paymentGiven } from '@ledger/testing';
+import { cad, commandsOf, decider, paymentGiven, stateAfter } from '@ledger/testing';
 
 const command = commandsOf<PaymentCommand>();
 const spec = decider(paymentDecider);
@@ -49,6 +49,21 @@ describe('InitiatePayment', () => {
       .given([])
       .when(initiate({ allocations }))
       .then([{ ...event, data: { ...event.data, allocations } }]);
+  });
+
+  it('records the processor account the payment is made on, so every later call goes there', () => {
+    spec
+      .given([])
+      .when(initiate({ processorAccountId: 'acct_1Original' }))
+      .then([paymentGiven.initiated({ processorAccountId: 'acct_1Original' })]);
+    const payment = stateAfter(paymentDecider, [paymentGiven.initiated({ processorAccountId: 'acct_1Original' })]);
+    expect(payment).toMatchObject({ processorAccountId: 'acct_1Original' });
+    // An intent recorded before the field existed names no account: callers use the tenant's.
+    expect(stateAfter(paymentDecider, [paymentGiven.initiated()])).toMatchObject({ processorAccountId: null });
+    spec
+      .given([])
+      .when(initiate({ processorAccountId: '' }))
+      .thenRejects('VALIDATION_FAILED');
   });
 
   it('is a no-op when retried with the same idempotency key', () => {

@@ -21,6 +21,8 @@ export type InitiatePayment = Command<
     saveCard: boolean;
     idempotencyKey: string;
     chargesEnabled: boolean;
+    /** The processor account the payment will be made on; see PaymentInitiated. */
+    processorAccountId?: string;
   }
 >;
 

@@ -26,6 +26,13 @@ export type PaymentInitiated = Event<
     /** False for a one-time card: no `CardSaved` may ever follow from this payment. */
     saveCard: boolean;
     idempotencyKey: string;
+    /**
+     * The processor account the payment is made on (the tenant's connected account at the time).
+     * Every later call about it (lookup, capture, release, refund) goes to this account, even if
+     * the tenant connects another one meanwhile. Added later: events without it fall back to the
+     * tenant's current account.
+     */
+    processorAccountId?: string;
   }
 >;
 

@@ -37,6 +37,8 @@ export type Payment = Readonly<{
   cardId: string | null;
   saveCard: boolean;
   idempotencyKey: string | null;
+  /** The processor account a card payment was made on; null for offline payments and older events. */
+  processorAccountId: string | null;
   allocations: readonly Allocation[];
   /** What was asked for; the amounts below are what actually happened. */
   amount: Money;
@@ -97,10 +99,11 @@ function opened(event: Extract<PaymentEvent, { type: 'PaymentInitiated' | 'CashC
       cardId: null,
       saveCard: false,
       idempotencyKey: null,
+      processorAccountId: null,
       captured: amount,
     };
   }
-  const { method, capture, cardId, saveCard, idempotencyKey } = event.data;
+  const { method, capture, cardId, saveCard, idempotencyKey, processorAccountId } = event.data;
   return {
     ...base,
     status: 'INITIATED',
@@ -109,6 +112,7 @@ function opened(event: Extract<PaymentEvent, { type: 'PaymentInitiated' | 'CashC
     cardId: cardId ?? null,
     saveCard,
     idempotencyKey,
+    processorAccountId: processorAccountId ?? null,
     captured: zero,
   };
 }

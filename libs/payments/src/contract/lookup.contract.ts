@@ -26,9 +26,13 @@ function paymentInput(capture: 'automatic' | 'manual', source: PaymentSource = v
   };
 }
 
+/** Earlier than any payment of these tests: the instant their intents would have been recorded. */
+const createdSince = '2020-01-01T00:00:00.000Z';
+
 function lookup(gateway: PaymentGateway, input: CreatePaymentInput): Promise<PaymentOutcome | undefined> {
   const paymentId = input.metadata?.paymentId ?? '';
-  return gateway.lookupPayment({ account, paymentId, idempotencyKey: input.idempotencyKey });
+  const tenant = input.metadata?.tenant ?? '';
+  return gateway.lookupPayment({ account, paymentId, tenant, createdSince, idempotencyKey: input.idempotencyKey });
 }
 
 function canceled(processorPaymentId: string) {

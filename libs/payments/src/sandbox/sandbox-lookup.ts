@@ -30,7 +30,7 @@ export function lookupSandboxPayment(
   // The payment and the answer are committed in one transaction, so one without the other is a
   // sandbox bug, never an outcome to report.
   if (!payment) throw new Error(`Sandbox invariant broken: no payment behind idempotency key ${key}`);
-  if (paymentIdOf(payment) !== input.paymentId) {
+  if (!isFor(payment, input)) {
     // Answering "never received" here could release money that moved under this key, so a
     // mismatch is refused rather than reported as unknown.
     const message = `Idempotency key ${key} was used for another payment than ${input.paymentId}`;
@@ -39,9 +39,10 @@ export function lookupSandboxPayment(
   return currentOutcome(created, payment, now);
 }
 
-function paymentIdOf(payment: PaymentRow): string | undefined {
+/** The payment the key was used for carries the ledger's ids asked for (the tenant when given). */
+function isFor(payment: PaymentRow, input: LookupPaymentInput): boolean {
   const metadata = payment.metadata === null ? {} : (JSON.parse(payment.metadata) as Record<string, string>);
-  return metadata.paymentId;
+  return metadata.paymentId === input.paymentId && (input.tenant === undefined || metadata.tenant === input.tenant);
 }
 
 /** A released or lapsed hold, worded as the Stripe adapter words a canceled PaymentIntent. */

@@ -129,7 +129,8 @@ export class SandboxPaymentGateway extends PaymentGateway {
   /**
    * The creation answer recorded under the key, updated with the payment's current state: a
    * captured hold reads as `succeeded` with the captured amount, a released or lapsed one as
-   * failed `payment_canceled`. A key never used gives `undefined` and stays unused.
+   * failed `payment_canceled`. A key never used gives `undefined` and stays unused. The store is
+   * read consistently, so that `undefined` is the proof of absence the port asks for.
    */
   lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined> {
     return settled(() => lookupSandboxPayment(this.store, input, this.clock.now()));

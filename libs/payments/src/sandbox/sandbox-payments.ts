@@ -135,12 +135,22 @@ export function createSandboxPayment(store: SandboxStore, input: CreatePaymentIn
   return { status: 'succeeded', amountCaptured: input.amount, ...answer };
 }
 
+/**
+ * A hold already captured or let go, as the Stripe adapter reports it after reading the intent
+ * back: a capture or release retried under a new key (its first answer lost) learns what happened.
+ */
+function settledHold(payment: PaymentRow): CaptureOutcome | undefined {
+  if (payment.status === 'canceled') return { status: 'canceled', processorPaymentId: payment.id };
+  if (payment.status !== 'succeeded') return undefined;
+  return { status: 'succeeded', processorPaymentId: payment.id, amountCaptured: { amountMinor: payment.capturedMinor, currency: payment.currency } };
+}
+
 export function captureSandboxPayment(store: SandboxStore, input: CapturePaymentInput, now: Date): CaptureOutcome {
   const payment = findPayment(store, input.processorPaymentId);
   if (input.amountMinor !== undefined) assertPositiveMinorUnits(input.amountMinor, 'amount_to_capture');
   if (payment.status !== 'requires_capture') {
     const message = `This payment could not be captured because it has a status of ${payment.status}.`;
-    return refused(payment.id, 'payment_intent_unexpected_state', message);
+    return settledHold(payment) ?? refused(payment.id, 'payment_intent_unexpected_state', message);
   }
   if (payment.captureBefore === null || now.getTime() >= Date.parse(payment.captureBefore)) {
     // Stripe cancels an expired hold on its own; the sandbox does it when it notices.
@@ -168,7 +178,7 @@ export function cancelSandboxPayment(store: SandboxStore, processorPaymentId: st
   const payment = findPayment(store, processorPaymentId);
   if (payment.status !== 'requires_capture') {
     const message = `This payment could not be canceled because it has a status of ${payment.status}.`;
-    return refused(payment.id, 'payment_intent_unexpected_state', message);
+    return settledHold(payment) ?? refused(payment.id, 'payment_intent_unexpected_state', message);
   }
   store.updatePayment(payment.id, { status: 'canceled', capturedMinor: 0, refundedMinor: 0 });
   return { status: 'canceled', processorPaymentId: payment.id };

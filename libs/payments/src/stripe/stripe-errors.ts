@@ -42,6 +42,19 @@ export function refusalOf(
   return { status: 'failed', processorPaymentId, failureCode: error.code, message: error.message };
 }
 
+/**
+ * A 5xx from Stripe. Under an idempotency key Stripe stores it and replays it for 24 hours, so a
+ * retry with the same key learns nothing new: the caller must read the outcome instead.
+ */
+export function isServerError(error: unknown): error is Stripe.errors.StripeError {
+  return error instanceof StripeError && (error.statusCode ?? 0) >= 500;
+}
+
+/** A request Stripe refused with this error code (a 4xx with `code`). */
+export function hasCode(error: unknown, code: string): boolean {
+  return error instanceof StripeError && error.code === code;
+}
+
 export function toGatewayError(error: unknown, idempotencyKey: string | undefined): Error {
   if (!(error instanceof StripeError)) return error instanceof Error ? error : new Error(String(error));
   const cause = { cause: error };
@@ -57,4 +70,9 @@ export function toGatewayError(error: unknown, idempotencyKey: string | undefine
     return new GatewayUnavailableError(`Stripe is unavailable: ${error.message}`, cause);
   }
   return new GatewayRequestError(error.code ?? error.rawType ?? 'request_refused', error.message, error.param, cause);
+}
+
+/** Throws the port's error for a Stripe error met during a call made with this key. */
+export function rethrow(error: unknown, call: { readonly idempotencyKey?: string }): never {
+  throw toGatewayError(error, call.idempotencyKey);
 }

@@ -10,14 +10,22 @@ import type {
   CaptureOutcome,
   CardDisplay,
   FailedOutcome,
+  HoldCanceled,
+  HoldCaptured,
   Money,
   PaymentOutcome,
   RefundResult,
   SaveCardOutcome,
 } from '../payment-gateway.types.js';
 
-/** Stripe's documented validity of an online card authorisation, used when a charge omits it. */
-const DEFAULT_HOLD_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * How long a hold is assumed capturable when Stripe does not say (no `capture_before` on the
+ * charge). Stripe documents seven days for most card-not-present authorisations, but only four
+ * days and eighteen hours for a merchant-initiated one on Visa (a saved card charged off-session),
+ * and which applies is not known here: the shorter bound is taken, so a hold is never treated as
+ * live after it may have lapsed.
+ */
+export const UNKNOWN_HOLD_LIFETIME_MS = (4 * 24 + 18) * 60 * 60 * 1000;
 
 const unknownCard: CardDisplay = { brand: 'unknown', last4: '0000', expMonth: 1, expYear: 1970 };
 
@@ -61,7 +69,7 @@ function captureBeforeOf(intent: Stripe.PaymentIntent): string {
   const captureBefore = charge?.payment_method_details?.card?.capture_before;
   if (typeof captureBefore === 'number') return new Date(captureBefore * 1000).toISOString();
   const authorizedAtMs = (charge?.created ?? intent.created) * 1000;
-  return new Date(authorizedAtMs + DEFAULT_HOLD_LIFETIME_MS).toISOString();
+  return new Date(authorizedAtMs + UNKNOWN_HOLD_LIFETIME_MS).toISOString();
 }
 
 function failureOfIntent(intent: Stripe.PaymentIntent): FailedOutcome {
@@ -124,14 +132,6 @@ export function savedForOf(intent: Stripe.PaymentIntent): string | undefined {
   return intent.setup_future_usage ? idOf(intent.customer) : undefined;
 }
 
-/** The most recently created of the PaymentIntents a search found, if any. */
-export function newestIntent(intents: readonly Stripe.PaymentIntent[]): Stripe.PaymentIntent | undefined {
-  return intents.reduce<Stripe.PaymentIntent | undefined>(
-    (newest, intent) => (newest === undefined || intent.created > newest.created ? intent : newest),
-    undefined,
-  );
-}
-
 /**
  * A payment Stripe is still processing may yet succeed, so recording it as failed could lose
  * money that moved. The caller keeps its intent open and retries; the final state also arrives by
@@ -155,6 +155,18 @@ export function captureOutcomeOf(intent: Stripe.PaymentIntent): CaptureOutcome {
 
 export function cancelOutcomeOf(intent: Stripe.PaymentIntent): CancelOutcome {
   return intent.status === 'canceled' ? { status: 'canceled', processorPaymentId: intent.id } : failureOfIntent(intent);
+}
+
+/**
+ * A hold that is no longer live, as read back after a capture or release met it in another state:
+ * its money taken (`succeeded`) or let go (`canceled`). Undefined for any other state, in which
+ * the request that met it changed nothing.
+ */
+export function settledHoldOf(intent: Stripe.PaymentIntent): HoldCaptured | HoldCanceled | undefined {
+  if (intent.status === 'processing') throw stillProcessing(intent);
+  if (intent.status === 'canceled') return { status: 'canceled', processorPaymentId: intent.id };
+  if (intent.status !== 'succeeded') return undefined;
+  return { status: 'succeeded', processorPaymentId: intent.id, amountCaptured: moneyOf(intent.amount_received, intent.currency) };
 }
 
 export function saveCardOutcomeOf(

@@ -1,8 +1,8 @@
 /**
- * The PaymentIntent requests: creation for each kind of card source, and the search that finds a
- * payment again. The differences between them carry the
- * product's promises: a saved card is charged off-session, a card saved now is set up for later
- * off-session use, and a one-time card is neither attached to a customer nor set up for reuse.
+ * The PaymentIntent creation request for each kind of card source. The differences between them
+ * carry the product's promises: a saved card is charged off-session, a card saved now is set up
+ * for later off-session use, and a one-time card is neither attached to a customer nor set up for
+ * reuse.
  */
 import type Stripe from 'stripe';
 import type { CreatePaymentInput } from '../payment-gateway.types.js';
@@ -36,19 +36,4 @@ export function paymentIntentParams(input: CreatePaymentInput): Stripe.PaymentIn
   const onSession = { ...base, payment_method: source.paymentMethodToken, error_on_requires_action: true };
   if (source.saveFor === undefined) return onSession;
   return { ...onSession, customer: source.saveFor, setup_future_usage: 'off_session' };
-}
-
-/**
- * The search for the PaymentIntents created for one ledger payment. Stripe's search language
- * quotes values in single quotes and escapes with a backslash, so both are escaped in the id.
- */
-export function paymentSearchParams(paymentId: string): Stripe.PaymentIntentSearchParams {
-  const quoted = paymentId.replace(/[\\']/g, (character) => `\\${character}`);
-  return {
-    query: `metadata['paymentId']:'${quoted}'`,
-    // Several intents can carry one payment id (a retry under a new key); the newest is picked
-    // by creation time, and a hundred is far beyond any real retry count.
-    limit: 100,
-    expand: ['data.latest_charge', 'data.payment_method'],
-  };
 }

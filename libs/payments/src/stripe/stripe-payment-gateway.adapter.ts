@@ -1,9 +1,12 @@
 /**
- * The production card processor: Stripe, through the official `stripe` package. Each port call is
- * one Stripe request (two for Connect onboarding), a mutating one always with the caller's
- * idempotency key, and for a tenant with a connected account always on behalf of that account.
+ * The production card processor: Stripe, through the official `stripe` package, in the pinned API
+ * version. Each port call is one Stripe request (two for Connect onboarding), a mutating one always
+ * with the caller's idempotency key, and always on behalf of the connected account it names. When
+ * an answer cannot be trusted to tell what happened (a 5xx, which Stripe replays for 24 hours
+ * under the same key, or a hold met in another state), the outcome is read back through
+ * strongly consistent reads (StripeConsistentReads) instead.
  */
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
 import { PaymentGateway } from '../payment-gateway.port.js';
 import type {
   CancelOutcome,
@@ -27,40 +30,25 @@ import type {
   SaveCardOutcome,
 } from '../payment-gateway.types.js';
 import { assertLookupPaymentInput, assertMoney, assertPositiveMinorUnits } from '../payment-gateway.validation.js';
-import { declineOf, refusalOf, toGatewayError } from './stripe-errors.js';
+import { stripeClient, type StripePaymentGatewayOptions } from './stripe-client.js';
+import { intentQueryOf, StripeConsistentReads } from './stripe-consistent-reads.js';
+import { declineOf, isServerError, refusalOf, rethrow } from './stripe-errors.js';
+import { StripeLostAnswers } from './stripe-lost-answers.js';
 import {
   cancelOutcomeOf,
   captureOutcomeOf,
   cardOfIntent,
   cardOfPaymentMethod,
-  newestIntent,
   paymentOutcomeOf,
   refundResultOf,
   saveCardOutcomeOf,
   savedForOf,
 } from './stripe-mapping.js';
-import { paymentIntentParams, paymentSearchParams } from './stripe-params.js';
-import { accountOptions, observeRequests, requestOptions, type StripeRequestRecord } from './stripe-requests.js';
+import { paymentIntentParams } from './stripe-params.js';
+import { accountOptions, requestOptions } from './stripe-requests.js';
 
+export type { StripePaymentGatewayOptions } from './stripe-client.js';
 export type { StripeRequestRecord } from './stripe-requests.js';
-
-export interface StripePaymentGatewayOptions {
-  readonly secretKey: string;
-  /** Only to point at a Stripe-compatible endpoint such as stripe-mock. */
-  readonly host?: string;
-  readonly port?: number;
-  readonly protocol?: 'http' | 'https';
-  /**
-   * The SDK's own retries reuse our idempotency key, so one is safe; more would hide an outage
-   * from the ledger's retry policy, which owns retries. Default 1.
-   */
-  readonly maxNetworkRetries?: number;
-  readonly timeoutMs?: number;
-  /** The kind of account a tenant gets when it has none yet; `standard` has its own dashboard. */
-  readonly connectAccountType?: 'standard' | 'express';
-  /** Observes every request as it is sent, for metrics and audit logs. */
-  readonly onRequest?: (request: StripeRequestRecord) => void;
-}
 
 /** Capture and cancel refusals that the port reports as failed outcomes rather than exceptions. */
 const paymentStateRefusals: ReadonlySet<string> = new Set([
@@ -72,18 +60,15 @@ const paymentStateRefusals: ReadonlySet<string> = new Set([
 
 export class StripePaymentGateway extends PaymentGateway {
   private readonly stripe: Stripe;
+  private readonly reads: StripeConsistentReads;
+  private readonly lost: StripeLostAnswers;
   private readonly connectAccountType: 'standard' | 'express';
 
   constructor(options: StripePaymentGatewayOptions) {
     super();
-    this.stripe = new Stripe(options.secretKey, {
-      maxNetworkRetries: options.maxNetworkRetries ?? 1,
-      timeout: options.timeoutMs ?? 30_000,
-      ...(options.host ? { host: options.host } : {}),
-      ...(options.port ? { port: options.port } : {}),
-      ...(options.protocol ? { protocol: options.protocol } : {}),
-    });
-    if (options.onRequest) observeRequests(this.stripe, options.onRequest);
+    this.stripe = stripeClient(options);
+    this.reads = new StripeConsistentReads(this.stripe, options.lookupMaxPages ?? 20);
+    this.lost = new StripeLostAnswers(this.reads, (account, intent, saveFor) => this.outcomeOf(account, intent, saveFor));
     this.connectAccountType = options.connectAccountType ?? 'standard';
   }
 
@@ -136,28 +121,24 @@ export class StripePaymentGateway extends PaymentGateway {
     assertMoney(input.amount);
     try {
       const intent = await this.stripe.paymentIntents.create(paymentIntentParams(input), requestOptions(input));
-      const card = await this.cardOf(input.account, intent);
-      return paymentOutcomeOf(intent, card, input.source.kind === 'token' ? input.source.saveFor : undefined);
+      return await this.outcomeOf(input.account, intent, input.source.kind === 'token' ? input.source.saveFor : undefined);
     } catch (error) {
-      return declineOf(error) ?? rethrow(error, input);
+      const decline = declineOf(error);
+      if (decline) return decline;
+      return isServerError(error) ? this.lost.createdDespite(input, error) : rethrow(error, input);
     }
   }
 
   /**
-   * Searches by `metadata.paymentId`: Stripe tells what a key did only if the request is repeated.
-   * Its search index lags writes (under a minute normally), so `undefined` for a payment asked for
-   * moments ago may mean "not indexed yet"; the README says how the caller must allow for that.
+   * Lists the PaymentIntents created since the intent was recorded and picks the one carrying the
+   * payment's metadata: a strongly consistent read, so `undefined` proves Stripe never received it.
+   * A window too large to read in full throws `GatewayUnavailableError`: nothing is proven.
    */
   async lookupPayment(input: LookupPaymentInput): Promise<PaymentOutcome | undefined> {
     assertLookupPaymentInput(input);
     try {
-      const found = await this.stripe.paymentIntents.search(
-        paymentSearchParams(input.paymentId),
-        accountOptions(input.account),
-      );
-      const intent = newestIntent(found.data);
-      if (!intent) return undefined;
-      return paymentOutcomeOf(intent, await this.cardOf(input.account, intent), savedForOf(intent));
+      const intent = await this.reads.findIntent(intentQueryOf(input));
+      return intent && (await this.outcomeOf(input.account, intent, savedForOf(intent)));
     } catch (error) {
       return rethrow(error, input);
     }
@@ -171,7 +152,7 @@ export class StripePaymentGateway extends PaymentGateway {
       const intent = await this.stripe.paymentIntents.capture(input.processorPaymentId, params, requestOptions(input));
       return captureOutcomeOf(intent);
     } catch (error) {
-      return this.refusedOrRethrow(error, input);
+      return (await this.lost.settledHold(error, input)) ?? this.refusedOrRethrow(error, input);
     }
   }
 
@@ -180,7 +161,7 @@ export class StripePaymentGateway extends PaymentGateway {
       const intent = await this.stripe.paymentIntents.cancel(input.processorPaymentId, {}, requestOptions(input));
       return cancelOutcomeOf(intent);
     } catch (error) {
-      return this.refusedOrRethrow(error, input);
+      return (await this.lost.settledHold(error, input)) ?? this.refusedOrRethrow(error, input);
     }
   }
 
@@ -190,11 +171,12 @@ export class StripePaymentGateway extends PaymentGateway {
       payment_intent: input.processorPaymentId,
       amount: input.amountMinor,
       ...(input.reason ? { reason: input.reason } : {}),
+      ...(input.metadata ? { metadata: { ...input.metadata } } : {}),
     };
     try {
       return refundResultOf(await this.stripe.refunds.create(params, requestOptions(input)));
     } catch (error) {
-      return rethrow(error, input);
+      return this.lost.refundedDespite(input, error);
     }
   }
 
@@ -245,8 +227,8 @@ export class StripePaymentGateway extends PaymentGateway {
   private refusedOrRethrow(error: unknown, input: GatewayCall & { processorPaymentId: string }): FailedOutcome {
     return refusalOf(error, input.processorPaymentId, paymentStateRefusals) ?? rethrow(error, input);
   }
-}
 
-function rethrow(error: unknown, call: Pick<GatewayCall, 'idempotencyKey'>): never {
-  throw toGatewayError(error, call.idempotencyKey);
+  private async outcomeOf(account: ProcessorAccount, intent: Stripe.PaymentIntent, saveFor: string | undefined): Promise<PaymentOutcome> {
+    return paymentOutcomeOf(intent, await this.cardOf(account, intent), saveFor);
+  }
 }

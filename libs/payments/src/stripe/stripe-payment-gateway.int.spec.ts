@@ -1,6 +1,6 @@
 // Goal: show that every request the Stripe adapter makes is one Stripe accepts, and that every
 // answer maps onto the port's types; and that the adapter always sends the idempotency key and,
-// for a connected tenant, the account.
+// for a connected tenant, the account, in the pinned API version.
 // Method: the shared contract's shape part against stripe-mock, which validates each request
 // against Stripe's OpenAPI spec but answers with fixed fixtures; so nothing here asserts what a
 // payment did (that is the stateful contract, run against the sandbox, plus the mapping unit
@@ -9,6 +9,7 @@ import { createServer as createHttpServer, request as httpRequest } from 'node:h
 import { createServer } from 'node:net';
 import { paymentGatewayContract } from '../contract/payment-gateway.contract.js';
 import { GatewayUnavailableError } from '../payment-gateway.errors.js';
+import { STRIPE_API_VERSION } from './stripe-api-version.js';
 import {
   StripePaymentGateway,
   type StripePaymentGatewayOptions,
@@ -104,18 +105,24 @@ if (!mock) {
       expect(observed).toEqual(proxy.requests);
     });
 
-    it('finds a payment again with one search on the connected account, without an idempotency key', async () => {
-      const outcome = await gateway.lookupPayment({ account: connected, paymentId: 'pay-7', idempotencyKey: 'k-pay' });
-      // stripe-mock validates the request against Stripe's spec and answers with a fixture intent.
-      expect(outcome?.processorPaymentId).toMatch(/^pi_/);
-      expect(proxy.requests).toEqual([
-        { method: 'GET', path: '/v1/payment_intents/search', account: connected.accountId },
-      ]);
+    it('asks for a payment again with a consistent list on the connected account, without an idempotency key', async () => {
+      const createdSince = '2026-11-22T10:00:00.000Z';
+      const outcome = await gateway.lookupPayment({ account: connected, paymentId: 'pay-7', tenant: 't-1', createdSince, idempotencyKey: 'k-pay' });
+      // stripe-mock validates the request against Stripe's spec and lists fixture intents, none of
+      // which carries this payment's metadata: the whole window was read, so that is a proof.
+      expect(outcome).toBeUndefined();
+      expect(proxy.requests).toEqual([{ method: 'GET', path: '/v1/payment_intents', account: connected.accountId }]);
       const sent = new URL(proxy.urls[0] ?? '', 'http://proxy').searchParams;
-      expect(sent.get('query')).toBe("metadata['paymentId']:'pay-7'");
-      const expand = [sent.get('expand[0]'), sent.get('expand[1]')];
-      expect(expand).toEqual(['data.latest_charge', 'data.payment_method']);
+      // The window starts ten minutes before the intent was recorded, for clock skew.
+      expect(sent.get('created[gte]')).toBe(String(Date.parse(createdSince) / 1000 - 600));
+      expect(sent.get('limit')).toBe('100');
+      expect([sent.get('expand[0]'), sent.get('expand[1]')]).toEqual(['data.latest_charge', 'data.payment_method']);
       expect(observed).toEqual(proxy.requests);
+    });
+
+    it('speaks the pinned API version on every request', async () => {
+      await gateway.ensureCustomer({ account: {}, customerId: 'c-1', idempotencyKey: 'k-version' });
+      expect(proxy.versions).toEqual([STRIPE_API_VERSION]);
     });
 
     it('makes Connect onboarding requests as the platform, each with its own derived key', async () => {
@@ -148,6 +155,8 @@ interface RecordingProxy {
   readonly requests: StripeRequestRecord[];
   /** Each request's path with its query string, in the same order. */
   readonly urls: string[];
+  /** Each request's Stripe-Version header, in the same order. */
+  readonly versions: string[];
   close(): Promise<void>;
 }
 
@@ -155,8 +164,10 @@ interface RecordingProxy {
 function recordingProxy(targetHost: string, targetPort: number): Promise<RecordingProxy> {
   const requests: StripeRequestRecord[] = [];
   const urls: string[] = [];
+  const versions: string[] = [];
   const server = createHttpServer((incoming, outgoing) => {
     const header = (name: string): string | undefined => incoming.headers[name] as string | undefined;
+    versions.push(header('stripe-version') ?? '');
     const account = header('stripe-account');
     const idempotencyKey = header('idempotency-key');
     urls.push(incoming.url ?? '/');
@@ -180,7 +191,7 @@ function recordingProxy(targetHost: string, targetPort: number): Promise<Recordi
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      resolve({ port, requests, urls, close: () => new Promise<void>((done) => server.close(() => done())) });
+      resolve({ port, requests, urls, versions, close: () => new Promise<void>((done) => server.close(() => done())) });
     });
   });
 }

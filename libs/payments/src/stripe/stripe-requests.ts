@@ -23,8 +23,8 @@ export function observeRequests(stripe: Stripe, observer: (request: StripeReques
     const account = event.account && event.account !== 'undefined' ? { account: event.account } : {};
     const idempotencyKey =
       event.idempotency_key && event.idempotency_key !== 'undefined' ? { idempotencyKey: event.idempotency_key } : {};
-    // A search carries its query in the URL; the record names the endpoint only, so that metrics
-    // keep one series per endpoint and no searched value is copied into logs.
+    // A read carries its filters in the URL; the record names the endpoint only, so that metrics
+    // keep one series per endpoint and no filter value is copied into logs.
     const path = event.path.split('?')[0] ?? event.path;
     observer({ method: event.method, path, ...account, ...idempotencyKey });
   });
