@@ -2,9 +2,11 @@
 # Local test services for integration/e2e tests, without Docker:
 #   - FerretDB (MongoDB wire protocol, SQLite backend) via our own wrapper in tools/ferretdb
 #   - stripe-mock (github.com/stripe/stripe-mock)
+#   - Toxiproxy (github.com/Shopify/toxiproxy/v2), the TCP proxy fault tests put between the
+#     ledger and a server to add latency, resets, stalls and bandwidth collapse on demand
 #
 # Usage: bash scripts/test-services.sh start|stop|status|env
-#   eval "$(bash scripts/test-services.sh env)"   # exports MONGODB_TEST_URL, STRIPE_MOCK_URL, ...
+#   eval "$(bash scripts/test-services.sh env)"   # exports MONGODB_TEST_URL, STRIPE_MOCK_URL, TOXIPROXY_URL, ...
 #
 # Everything (binaries, state, logs, pids) lives in .services/ at the repo root.
 # Only `go` (with access to the Go module proxy), curl and node are needed; the
@@ -14,6 +16,8 @@
 #   MONGODB_TEST_PORT        FerretDB port            (default 27018)
 #   STRIPE_MOCK_PORT         stripe-mock HTTP port    (default 12111)
 #   STRIPE_MOCK_HTTPS_PORT   stripe-mock HTTPS port   (default 12112)
+#   TOXIPROXY_PORT           Toxiproxy's API port     (default 8474; the proxies tests create
+#                            listen on free ports of their own)
 #   TEST_SERVICES_TIMEOUT    seconds to wait for each service to answer (default 120)
 set -euo pipefail
 
@@ -24,10 +28,12 @@ ENV_FILE="$SERVICES_DIR/env"
 FERRETDB_SRC="$ROOT/tools/ferretdb"
 
 STRIPE_MOCK_VERSION="v0.197.0"
+TOXIPROXY_VERSION="v2.12.0"
 HOST="127.0.0.1"
 MONGODB_TEST_PORT="${MONGODB_TEST_PORT:-27018}"
 STRIPE_MOCK_PORT="${STRIPE_MOCK_PORT:-12111}"
 STRIPE_MOCK_HTTPS_PORT="${STRIPE_MOCK_HTTPS_PORT:-12112}"
+TOXIPROXY_PORT="${TOXIPROXY_PORT:-8474}"
 TIMEOUT="${TEST_SERVICES_TIMEOUT:-120}"
 
 log() { printf '[test-services] %s\n' "$*" >&2; }
@@ -44,7 +50,7 @@ ensure_dirs() {
 }
 
 require_go() {
-  command -v go >/dev/null 2>&1 || die "'go' is not on PATH; Go >= 1.24 is needed to build FerretDB and stripe-mock"
+  command -v go >/dev/null 2>&1 || die "'go' is not on PATH; Go >= 1.24 is needed to build FerretDB, stripe-mock and Toxiproxy"
 }
 
 # ---------------------------------------------------------------- builds
@@ -81,6 +87,36 @@ build_stripe_mock() {
   (cd "$SERVICES_DIR" && GOBIN="$BIN_DIR" GOFLAGS=-mod=mod CGO_ENABLED=0 \
     go install "github.com/stripe/stripe-mock@${STRIPE_MOCK_VERSION}") || die "go install stripe-mock failed"
   log "installed stripe-mock in $((SECONDS - start))s"
+}
+
+toxiproxy_is_current() {
+  [[ -x "$BIN_DIR/toxiproxy-server" ]] || return 1
+  command -v go >/dev/null 2>&1 || return 0 # cannot check; trust the existing binary
+  go version -m "$BIN_DIR/toxiproxy-server" 2>/dev/null |
+    grep -qE "^[[:space:]]+mod[[:space:]]+github.com/Shopify/toxiproxy/v2[[:space:]]+${TOXIPROXY_VERSION}([[:space:]]|$)"
+}
+
+# The server command is the package cmd/server, so `go install` names it `server`; it is built
+# into a scratch GOBIN and renamed. go's own output is kept, so a failure says why (no network
+# to the module proxy, an old Go, a full disk) instead of only that it failed.
+build_toxiproxy() {
+  toxiproxy_is_current && return 0
+  require_go
+  local module="github.com/Shopify/toxiproxy/v2/cmd/server@${TOXIPROXY_VERSION}"
+  local scratch="$SERVICES_DIR/toxiproxy-build" output="$SERVICES_DIR/toxiproxy-build.log" rc=0
+  log "installing toxiproxy-server ${TOXIPROXY_VERSION} (go install $module)..."
+  local start=$SECONDS
+  rm -rf "$scratch"
+  mkdir -p "$scratch"
+  (cd "$SERVICES_DIR" && GOBIN="$scratch" GOFLAGS=-mod=mod CGO_ENABLED=0 go install "$module") >"$output" 2>&1 || rc=$?
+  if ((rc != 0)) || [[ ! -x "$scratch/server" ]]; then
+    tail -n 20 "$output" >&2 || true
+    rm -rf "$scratch"
+    die "building Toxiproxy failed: 'go install $module' exited with $rc ($(grep -v '^go: downloading' "$output" | tail -n 1 || true)); $(go version 2>&1), GOPROXY=$(go env GOPROXY 2>&1); full output in $output"
+  fi
+  mv -f "$scratch/server" "$BIN_DIR/toxiproxy-server"
+  rm -rf "$scratch"
+  log "installed toxiproxy-server in $((SECONDS - start))s"
 }
 
 # ---------------------------------------------------------------- probes
@@ -153,6 +189,12 @@ sock.on("data", (d) => {
 stripe_ping() {
   local port=$1
   curl -sf -o /dev/null --max-time 5 -u sk_test_123: "http://$HOST:$port/v1/customers"
+}
+
+# Toxiproxy's API answers its version on GET /version.
+toxiproxy_ping() {
+  local port=$1
+  curl -sf -o /dev/null --max-time 5 "http://$HOST:$port/version"
 }
 
 # ---------------------------------------------------------------- process helpers
@@ -262,6 +304,7 @@ export STRIPE_MOCK_URL=http://$HOST:$STRIPE_MOCK_PORT
 export STRIPE_MOCK_HOST=$HOST
 export STRIPE_MOCK_PORT=$STRIPE_MOCK_PORT
 export STRIPE_MOCK_HTTPS_PORT=$STRIPE_MOCK_HTTPS_PORT
+export TOXIPROXY_URL=http://$HOST:$TOXIPROXY_PORT
 EOF
 }
 
@@ -276,6 +319,7 @@ cmd_start() {
   ensure_dirs
   build_ferretdb
   build_stripe_mock
+  build_toxiproxy
   start_service ferretdb mongo_ping "$MONGODB_TEST_PORT" "" -- \
     "$BIN_DIR/ferretdb-runner" \
     -listen-addr "$HOST:$MONGODB_TEST_PORT" \
@@ -285,12 +329,19 @@ cmd_start() {
     "$BIN_DIR/stripe-mock" \
     -http-addr "$HOST:$STRIPE_MOCK_PORT" \
     -https-addr "$HOST:$STRIPE_MOCK_HTTPS_PORT"
+  # Only the API port is fixed: each proxy a test creates listens on a free port it asks for.
+  # Logs at warn level, or every connection through every proxy is a log line.
+  start_service toxiproxy toxiproxy_ping "$TOXIPROXY_PORT" "" -- \
+    env LOG_LEVEL=warn "$BIN_DIR/toxiproxy-server" \
+    -host "$HOST" \
+    -port "$TOXIPROXY_PORT"
   write_env
   log "services ready; environment in $ENV_FILE:"
   cat "$ENV_FILE" >&2
 }
 
 cmd_stop() {
+  stop_service toxiproxy
   stop_service stripe-mock
   stop_service ferretdb
   rm -f "$ENV_FILE"
@@ -298,10 +349,11 @@ cmd_stop() {
 
 cmd_status() {
   local name pid port probe rc=0
-  for name in ferretdb stripe-mock; do
+  for name in ferretdb stripe-mock toxiproxy; do
     case $name in
       ferretdb) probe=mongo_ping ;;
       stripe-mock) probe=stripe_ping ;;
+      toxiproxy) probe=toxiproxy_ping ;;
     esac
     if pid="$(running_pid "$name")"; then
       port="$(cat "$(port_file "$name")" 2>/dev/null || echo '?')"

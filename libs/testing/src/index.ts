@@ -5,3 +5,7 @@ export { cad } from './fixtures/money.fixtures.js';
 export * as bookingGiven from './fixtures/booking.fixtures.js';
 export * as paymentGiven from './fixtures/payment.fixtures.js';
 export * as stripeEvents from './fixtures/stripe-events.fixtures.js';
+export { describeWithToxiproxy, FaultyLink, FaultyNetwork, TOXIPROXY_MISSING, toxiproxyUrl } from './toxiproxy.js';
+export type { Direction, Fault } from './toxiproxy.js';
+export { startStripeStandIn } from './stripe-stand-in.js';
+export type { StripeCharge, StripeRequestSeen, StripeStandIn } from './stripe-stand-in.js';
