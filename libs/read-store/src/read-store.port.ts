@@ -30,26 +30,45 @@ export interface ApplyBatch {
   /** The position the projection has processed up to, including events that wrote nothing. */
   readonly checkpoint: Position;
   /**
-   * Write only while `owner` holds this lease: otherwise nothing is written and the batch fails
-   * with LeaseLostError. SQLite checks inside the batch's transaction; MongoDB (no transactions)
-   * checks just before the writes.
+   * Write only while this fence's token is the lease's current token, i.e. nobody took the lease
+   * since `owner` was granted it: otherwise nothing is written and the batch fails with
+   * LeaseLostError. SQLite checks inside the batch's transaction; MongoDB inside the batch's
+   * transaction on a replica set, and just before the writes where it has no transactions.
    */
   readonly fence?: LeaseFence;
 }
 
+/**
+ * A fencing token: one grant of a lease. The token grows every time the lease changes hands (or
+ * is taken again after it lapsed or was released), never on a renewal by its live holder, so a
+ * writer that was replaced, however late its batch arrives, carries a token that is no longer
+ * the current one and is refused.
+ */
 export interface LeaseFence {
   readonly lease: string;
   readonly owner: string;
+  readonly token: number;
 }
 
-export interface LeaseRequest extends LeaseFence {
+export interface LeaseRequest {
+  readonly lease: string;
+  readonly owner: string;
   /** How long the lease lasts without a renewal. */
   readonly ttlMs: number;
 }
 
+export interface LeaseGrant extends LeaseFence {
+  /** Milliseconds since the epoch, by the store's clock (see LeaseHolder). */
+  readonly expiresAtMs: number;
+}
+
 export interface LeaseHolder {
   readonly owner: string;
-  /** Milliseconds since the epoch, by the clock of the process that last took or renewed it. */
+  readonly token: number;
+  /**
+   * Milliseconds since the epoch, by the store's clock: the MongoDB server's, never a client's
+   * (hosts' clocks disagree); the local clock for SQLite, whose processes share one machine.
+   */
   readonly expiresAtMs: number;
 }
 
@@ -98,12 +117,13 @@ export abstract class ReadStore {
   /** The read-model collections, sorted by name, optionally only those starting with `prefix`. */
   abstract listCollections(prefix?: string): Promise<string[]>;
   /**
-   * Takes the lease for `owner`, or renews it when `owner` holds it already. True when `owner`
-   * holds it for `ttlMs` from now; false when another owner holds an unexpired lease. Atomic: of
-   * two owners racing for a free or expired lease, exactly one gets it.
+   * Takes the lease for `owner`, or renews it when `owner` holds it already: the grant when `owner`
+   * holds it for `ttlMs` from now (by the store's clock), `undefined` when another owner holds an
+   * unexpired lease. Atomic: of owners racing for a free or expired lease, exactly one gets it.
+   * A renewal keeps the token; any other grant gets a larger token than the lease ever had.
    */
-  abstract acquireLease(request: LeaseRequest): Promise<boolean>;
-  /** Gives the lease up at once if `owner` holds it (so a waiting owner need not wait for expiry). */
+  abstract acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined>;
+  /** Gives the grant up at once if it is still current (so a waiting owner need not wait for expiry). */
   abstract releaseLease(fence: LeaseFence): Promise<void>;
   /** Who holds the lease, expired or not; `undefined` when never taken or released. */
   abstract leaseHolder(lease: string): Promise<LeaseHolder | undefined>;

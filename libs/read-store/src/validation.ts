@@ -51,14 +51,20 @@ export function assertBatch(projection: string, batch: ApplyBatch): void {
   if (batch.fence) assertFence(batch.fence);
 }
 
-export function assertFence(fence: LeaseFence): void {
-  for (const [field, value] of [['lease', fence.lease], ['owner', fence.owner]] as const) {
+function assertLeaseNames(names: { readonly lease: string; readonly owner: string }): void {
+  for (const [field, value] of [['lease', names.lease], ['owner', names.owner]] as const) {
     if (typeof value !== 'string' || value.length === 0 || value.length > 200) refuse('INVALID_NAME', `A ${field} name is 1 to 200 characters`);
   }
 }
 
+export function assertFence(fence: LeaseFence): void {
+  assertLeaseNames(fence);
+  // 0 is the token of no grant (a fence taken before its lease): valid, and refused as LeaseLostError.
+  if (!Number.isSafeInteger(fence.token) || fence.token < 0) refuse('INVALID_QUERY', 'A lease token is a non-negative integer');
+}
+
 export function assertLeaseRequest(request: LeaseRequest): void {
-  assertFence(request);
+  assertLeaseNames(request);
   if (!Number.isSafeInteger(request.ttlMs) || request.ttlMs < 1) refuse('INVALID_QUERY', 'ttlMs is a positive integer');
 }
 

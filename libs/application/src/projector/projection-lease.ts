@@ -1,10 +1,12 @@
 /**
  * One projection's lease, as a projector host holds it: taken and renewed in the read store, and
- * judged locally against the time of the request that last took or renewed it. The local
- * deadline keeps a margin under the store's expiry, so this host stops writing before any other
- * can take over, even when the two clocks disagree by less than the margin.
+ * judged locally against the time of the request that last took or renewed it. The store judges
+ * expiry by its own clock (the MongoDB server's), and the request left before the store read that
+ * clock, so the local deadline always falls before the store's expiry; the tenth of the lease
+ * kept back covers a clock here that runs slow against the store's. Every batch is also fenced by
+ * the grant's token, so a host that stalls past its deadline is refused by the store anyway.
  */
-import type { LeaseFence, ReadStore } from '@ledger/read-store';
+import type { LeaseFence, LeaseGrant, ReadStore } from '@ledger/read-store';
 
 export interface LeaseSettings {
   /** Who this host is, unique per process (hostname, pid and a random part by default). */
@@ -16,15 +18,26 @@ export interface LeaseSettings {
 export const DEFAULT_LEASE_TTL_MS = 10_000;
 
 export class ProjectionLease {
-  readonly fence: LeaseFence;
+  readonly name: string;
+  private grant: LeaseGrant | undefined;
   private validUntil = 0;
 
+  /** `kind` names what the lease is for: `projection:<name>` by default (process managers and jobs use their own). */
   constructor(
     private readonly reads: ReadStore,
     projectionName: string,
     private readonly settings: LeaseSettings,
+    kind = 'projection',
   ) {
-    this.fence = { lease: `projection:${projectionName}`, owner: settings.owner };
+    this.name = `${kind}:${projectionName}`;
+  }
+
+  /**
+   * The current grant's fence, for every batch written under it. Before the first grant (or after
+   * a failed renewal) its token is 0, which no store accepts: a fence that lets nothing through.
+   */
+  get fence(): LeaseFence {
+    return { lease: this.name, owner: this.settings.owner, token: this.grant?.token ?? 0 };
   }
 
   /** True while this host may write: taken, renewed in time, and not released. */
@@ -40,15 +53,16 @@ export class ProjectionLease {
   /** Takes or renews the lease; false when another host holds it. A store error counts as false. */
   async acquire(): Promise<boolean> {
     const asked = performance.now();
-    const taken = await this.reads.acquireLease({ ...this.fence, ttlMs: this.settings.ttlMs }).catch(() => false);
-    // A tenth of the lease is the margin for clock drift between hosts.
-    this.validUntil = taken ? asked + this.settings.ttlMs * 0.9 : 0;
-    return taken;
+    const grant = await this.reads.acquireLease({ lease: this.name, owner: this.settings.owner, ttlMs: this.settings.ttlMs }).catch(() => undefined);
+    this.grant = grant;
+    this.validUntil = grant ? asked + this.settings.ttlMs * 0.9 : 0;
+    return grant !== undefined;
   }
 
   async release(): Promise<void> {
     if (!this.held()) return;
+    const fence = this.fence;
     this.validUntil = 0;
-    await this.reads.releaseLease(this.fence);
+    await this.reads.releaseLease(fence);
   }
 }

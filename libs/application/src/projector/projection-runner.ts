@@ -150,6 +150,8 @@ export class ProjectionRunner {
       }
       if (page.length < this.pageSize) {
         this.scanned = later(this.scanned, head);
+        // Caught up: an earlier failure that did not stop the projection (retried) is over.
+        this.failure = undefined;
         return total;
       }
     }
@@ -176,6 +178,7 @@ export class ProjectionRunner {
       for (const [id, write] of changed) this.cache.set(id, write.doc);
       this.position = checkpoint;
       this.applied += page.length;
+      this.failure = undefined;
     } catch (error) {
       // What this runner holds in memory may no longer match the store: start the next catch-up afresh.
       this.cache.clear();

@@ -1,7 +1,9 @@
 // Two projector hosts on the same stores (SQLite files opened by each, as two processes would):
 // only the lease holder writes, the other waits; it takes over when the holder stops (release)
 // or can no longer renew (expiry), and the read models end exactly as one host alone would leave
-// them. Also the per-projection status (state, position, lag) health checks and metrics read.
+// them. Also the per-projection status (state, position, lag) health checks and metrics read, and
+// what a failing read store does to it: a transient failure (ReadStoreTransientError) is retried
+// with backoff while the projection shows `retrying`; any other failure stops the projection.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { SqliteEventStore } from '@ledger/event-store';
 import { alreadyApplied } from '@ledger/projections';
 import type { Projection } from '@ledger/projections';
-import { SqliteReadStore } from '@ledger/read-store';
+import { ReadStoreTransientError, SqliteReadStore } from '@ledger/read-store';
 import { ProjectorHost } from './projector-host.js';
 
 const counts: Projection = {
@@ -107,7 +109,7 @@ describe('ProjectorHost with two instances', () => {
     await first.start();
     await second.start();
     // The holder is cut off from the lease (a partition, a stalled process): its renewals fail.
-    a.reads.acquireLease = () => Promise.resolve(false);
+    a.reads.acquireLease = () => Promise.resolve(undefined);
     await until(() => second.status()[0]!.state === 'running');
     expect(first.status()[0]!.state).toBe('waiting');
     const before = a.batches();
@@ -118,6 +120,38 @@ describe('ProjectorHost with two instances', () => {
     expect(await countIn(b.reads)).toBe(9);
     await Promise.all([first.stop(), second.stop()]);
     await Promise.all([a.reads.close(), b.reads.close()]);
+  });
+
+  it('retries a projection whose read store fails transiently, showing it as retrying, and then catches up', async () => {
+    const { reads } = storeOn(join(dir, 'reads.db'));
+    const apply = reads.apply.bind(reads);
+    let failures = 2;
+    reads.apply = (name, batch) => {
+      if (failures-- > 0) return Promise.reject(new ReadStoreTransientError('WRITE_CONCERN', 'a majority did not confirm the write'));
+      return apply(name, batch);
+    };
+    const host = hostOn(reads, { pollMs: 20, lease: { ttlMs: 60_000 }, retry: { initialMs: 150, maxMs: 300 } });
+    await host.start();
+    expect(host.status()[0]).toMatchObject({ state: 'retrying', retries: 1, failure: expect.stringMatching(/majority/) as unknown });
+    await until(() => host.status()[0]!.retries === 2);
+    await until(() => host.status()[0]!.state === 'running' && host.status()[0]!.retries === 0);
+    expect(host.status()[0]!.failure).toBeUndefined();
+    await append('booking-b', 3);
+    await host.caughtUpTo((await events.headPosition())!);
+    expect(await countIn(reads)).toBe(8);
+    await host.stop();
+    await reads.close();
+  });
+
+  it('stops a projection on a read store failure that retrying cannot cure', async () => {
+    const { reads } = storeOn(join(dir, 'reads.db'));
+    reads.apply = () => Promise.reject(new Error('the document is too large'));
+    const host = hostOn(reads, { pollMs: 20, lease: { ttlMs: 60_000 }, retry: { initialMs: 10, maxMs: 10 } });
+    await host.start();
+    await sleep(100);
+    expect(host.status()[0]).toMatchObject({ state: 'failed', retries: 0, failure: 'the document is too large' });
+    await host.stop();
+    await reads.close();
   });
 
   it('reports how far a projection is behind the log', async () => {

@@ -3,11 +3,12 @@
  * projections catch up together (one read of the log for all, see catchUpTogether), then each
  * follows on its own whenever there may be more (every pollMs; an append wakes it at once).
  * A projection that fails stops alone, with its error kept for health checks; the others go on.
+ * A read store failing only for now is retried with growing pauses instead (projection-slot.ts).
  *
  * Only one host at a time runs a projection: each holds a lease per projection in the read store
- * (renewed every third of its ttl) and writes every batch fenced by it. A host that finds a lease
- * held waits and takes over when the holder releases it (a clean stop) or lets it expire (a
- * crash, a lost connection); a host that loses its lease stops writing at once and waits again.
+ * (renewed every third of its ttl) and writes every batch fenced by its token. A host that finds
+ * a lease held waits and takes over when the holder releases it (a clean stop) or lets it expire
+ * (a crash, a lost connection); a host that loses its lease stops writing at once and waits again.
  *
  * Each projection runs in its active generation (see projection-registry.ts), resolved at start
  * and looked up again before every catch-up, so a rebuild made elsewhere (the CLI) is picked up
@@ -19,13 +20,15 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventStore, EventSubscription, Position } from '@ledger/event-store';
 import type { Projection } from '@ledger/projections';
-import { LeaseLostError, type ReadStore } from '@ledger/read-store';
+import type { ReadStore } from '@ledger/read-store';
 import { catchUpTogether } from './catch-up-together.js';
-import { ProjectionLease, DEFAULT_LEASE_TTL_MS, type LeaseSettings } from './projection-lease.js';
-import { CAUGHT_UP, measureLag, type Lag } from './projection-lag.js';
-import { ProjectionRunner, versionedCollection } from './projection-runner.js';
-import type { ProjectionStatus } from './projection-runner.js';
-import { activeGeneration, dropGeneration } from './projection-registry.js';
+import { DEFAULT_LEASE_TTL_MS, type LeaseSettings } from './projection-lease.js';
+import { CAUGHT_UP, measureLag } from './projection-lag.js';
+import { versionedCollection, type ProjectionRunner } from './projection-runner.js';
+import { activeGeneration } from './projection-registry.js';
+import { DEFAULT_RETRY, ProjectionSlot, type ProjectorStatus, type RetrySettings } from './projection-slot.js';
+
+export { DEFAULT_RETRY, type ProjectionState, type ProjectorStatus, type RetrySettings } from './projection-slot.js';
 
 /** Resolves after `ms`, or sooner when one of `waiters` is called (each call wakes everyone waiting). */
 function wakeable(waiters: Set<() => void>, ms: number): Promise<void> {
@@ -47,6 +50,8 @@ export interface ProjectorHostOptions {
   readonly pollMs?: number;
   /** This host's lease owner id and the lease ttl; defaults: a unique id, 10 seconds. */
   readonly lease?: Partial<LeaseSettings>;
+  /** Pauses between attempts after a transient store error; defaults: DEFAULT_RETRY. */
+  readonly retry?: Partial<RetrySettings>;
 }
 
 /** How far a runner has got through the log: scanned past events it ignores, or applied. */
@@ -55,24 +60,9 @@ function reached(runner: ProjectionRunner): Position | undefined {
   return scannedTo ?? position;
 }
 
-/** `running`: this host writes it; `waiting`: another host holds its lease; `failed`: stopped on an error. */
-export type ProjectionState = 'running' | 'waiting' | 'failed' | 'stopped';
-
-export interface ProjectorStatus extends ProjectionStatus, Partial<Lag> {
-  readonly state: ProjectionState;
-}
-
-interface Slot {
-  runner: ProjectionRunner;
-  readonly lease: ProjectionLease;
-  state: ProjectionState;
-  /** The last lag measured: zero after each completed catch-up, else what measureLag found. */
-  lag: Lag | undefined;
-}
-
 export class ProjectorHost {
   private readonly logger = new Logger('Projector');
-  private slots: Slot[] = [];
+  private slots: ProjectionSlot[] = [];
   private readonly abort = new AbortController();
   private loops: Promise<void>[] = [];
   private readonly wakers = new Set<() => void>();
@@ -83,6 +73,7 @@ export class ProjectorHost {
   private watcher: EventSubscription | undefined;
   private readonly pollMs: number;
   private readonly leaseSettings: LeaseSettings;
+  private readonly retry: RetrySettings;
 
   constructor(
     private readonly events: EventStore,
@@ -96,6 +87,7 @@ export class ProjectorHost {
       owner: settings.lease?.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       ttlMs: settings.lease?.ttlMs ?? DEFAULT_LEASE_TTL_MS,
     };
+    this.retry = { ...DEFAULT_RETRY, ...settings.retry };
   }
 
   get owner(): string {
@@ -105,15 +97,10 @@ export class ProjectorHost {
   /** Takes the leases it can, catches those projections up together, then follows the log. */
   async start(): Promise<void> {
     const generations = await Promise.all(this.projections.map((projection) => activeGeneration(this.reads, projection)));
-    this.slots = this.projections.map((projection, i) => ({
-      runner: new ProjectionRunner(this.events, this.reads, projection, undefined, generations[i]),
-      lease: new ProjectionLease(this.reads, projection.name, this.leaseSettings),
-      state: 'waiting',
-      lag: undefined,
-    }));
-    await Promise.all(this.slots.map((slot) => this.tryToLead(slot)));
+    this.slots = this.projections.map((projection, i) => new ProjectionSlot(this.events, this.reads, projection, generations[i]!, this.leaseSettings, this.logger));
+    await Promise.all(this.slots.map((slot) => slot.tryToLead()));
     const running = this.slots.filter((slot) => slot.state === 'running');
-    await catchUpTogether(this.events, running.map((slot) => slot.runner), { onFailure: (runner, error) => this.stopped(this.slotOf(runner), error) });
+    await catchUpTogether(this.events, running.map((slot) => slot.runner), { onFailure: (runner, error) => this.slotOf(runner).failed(error) });
     for (const slot of running) if (slot.state === 'running') slot.lag = CAUGHT_UP;
     this.loops = this.slots.map((slot) => this.follow(slot));
     this.loops.push(this.watch(), this.renew());
@@ -141,9 +128,7 @@ export class ProjectorHost {
     while (!signal.aborted) {
       await sleep(this.leaseSettings.ttlMs / 3, undefined, { signal }).catch(() => undefined);
       if (signal.aborted) return;
-      for (const slot of this.slots.filter((candidate) => candidate.state === 'running')) {
-        if (!(await slot.lease.acquire())) this.lost(slot);
-      }
+      for (const slot of this.slots.filter((candidate) => candidate.leading)) await slot.keepLease();
     }
   }
 
@@ -180,7 +165,7 @@ export class ProjectorHost {
    * catch-up; `undefined` before any measurement). `measureLag` measures it now.
    */
   status(): ProjectorStatus[] {
-    return this.slots.map((slot) => ({ ...slot.runner.status(), state: slot.state, ...slot.lag }));
+    return this.slots.map((slot) => slot.status());
   }
 
   /** Measures every projection's lag against the log now (one bounded read each) and returns the status. */
@@ -223,21 +208,13 @@ export class ProjectorHost {
     return next !== undefined && next.position <= position;
   }
 
-  /** Takes the slot's lease if it can; a fresh runner then starts from the stored checkpoint. */
-  private async tryToLead(slot: Slot): Promise<void> {
-    if (!(await slot.lease.acquire())) return;
-    if (slot.state !== 'waiting') return;
-    slot.runner = new ProjectionRunner(this.events, this.reads, slot.runner.projection, undefined, slot.runner.generation);
-    slot.runner.fence = slot.lease.fence;
-    slot.state = 'running';
-  }
-
-  private async follow(slot: Slot): Promise<void> {
+  private async follow(slot: ProjectionSlot): Promise<void> {
     const { signal } = this.abort;
     while (!signal.aborted && slot.state !== 'failed') {
       const nudgesBefore = this.nudges;
+      if (slot.state === 'retrying') await slot.backOff(this.retry, signal);
       if (slot.state === 'waiting') {
-        await this.tryToLead(slot);
+        await slot.tryToLead();
         if (slot.state === 'waiting') {
           await slot.runner.resume().catch(() => undefined);
           await this.pause(this.leaseSettings.ttlMs / 3);
@@ -245,24 +222,23 @@ export class ProjectorHost {
         }
         this.logger.log(`Projection ${slot.runner.projection.name}: this host (${this.owner}) now runs it`);
       }
-      if (!(await this.catchUp(slot))) continue;
+      if (signal.aborted || !(await this.catchUp(slot))) continue;
       if (this.nudges === nudgesBefore) await this.pause(this.pollMs);
     }
   }
 
   /** One catch-up under the lease; false when the lease was lost or the projection failed. */
-  private async catchUp(slot: Slot): Promise<boolean> {
+  private async catchUp(slot: ProjectionSlot): Promise<boolean> {
     try {
       // Checked before every catch-up, and every batch is fenced by the store as well.
-      if (slot.lease.due() && !(await slot.lease.acquire())) throw new LeaseLostError(slot.lease.fence.lease, this.owner);
-      await this.switchIfRebuilt(slot);
+      if (slot.lease.due() && !(await slot.keepLease())) return false;
+      await slot.switchIfRebuilt();
       await slot.runner.catchUp();
-      slot.lag = CAUGHT_UP;
+      slot.caughtUp(CAUGHT_UP);
       for (const wake of [...this.progressWaiters]) wake();
       return true;
     } catch (error) {
-      if (error instanceof LeaseLostError) this.lost(slot);
-      else this.stopped(slot, error);
+      slot.failed(error);
       return false;
     }
   }
@@ -276,34 +252,7 @@ export class ProjectorHost {
     return wakeable(this.wakers, ms);
   }
 
-  /**
-   * Moves to the registry's active generation when a rebuild switched it. The old collections
-   * were dropped by the rebuild; dropping them again removes any page this host wrote after that.
-   */
-  private async switchIfRebuilt(slot: Slot): Promise<void> {
-    const { runner } = slot;
-    const active = await activeGeneration(this.reads, runner.projection);
-    if (active === runner.generation) return;
-    slot.runner = new ProjectionRunner(this.events, this.reads, runner.projection, undefined, active);
-    slot.runner.fence = slot.lease.fence;
-    this.logger.log(`Projection ${runner.projection.name} now serves generation ${active} (was ${runner.generation})`);
-    await dropGeneration(this.reads, runner.projection, runner.generation);
-  }
-
-  private slotOf(runner: ProjectionRunner): Slot {
+  private slotOf(runner: ProjectionRunner): ProjectionSlot {
     return this.slots.find((slot) => slot.runner === runner)!;
-  }
-
-  private lost(slot: Slot): void {
-    if (slot.state !== 'running') return;
-    // The runner keeps its fence: a page it is still writing is refused by the store once another host holds the lease.
-    slot.state = 'waiting';
-    this.logger.warn(`Projection ${slot.runner.projection.name}: lease lost; waiting to take it over again`);
-  }
-
-  private stopped(slot: Slot, error: unknown): void {
-    if (error instanceof LeaseLostError) return this.lost(slot);
-    slot.state = 'failed';
-    this.logger.error(`Projection ${slot.runner.projection.name} stopped: ${(error as Error).message}`);
   }
 }

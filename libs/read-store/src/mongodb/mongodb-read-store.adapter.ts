@@ -3,101 +3,127 @@
  * a delete leaves a tombstone `{ _id, _deleted: true, _position }` so a late older write cannot
  * resurrect the document, and reads filter tombstones out.
  *
- * Deliberately limited to what FerretDB 1.24 on SQLite (the Mongo-wire server the tests use)
- * supports: no multi-document transactions, no change streams, no $lookup/$facet, no partial or
- * TTL indexes. Only plain CRUD, insertMany, unordered bulkWrite, findOneAndUpdate (leases, in
- * `_leases`), createIndex and find with sort/limit. Without
- * transactions the checkpoint cannot be atomic with the writes, so it is advanced with $max after
- * all writes succeeded: a crash in between replays writes that the position guard then ignores.
+ * The first operation asks the server what it is (mongodb-server.ts) and picks a path:
+ * MongoDB 4.2+ writes guarded upserts concurrently, in one transaction with the checkpoint and
+ * the lease check on a replica set (mongodb-batches.ts); FerretDB 1.24 (the tests' Mongo-wire
+ * server) gets the workarounds its bugs need, one batch at a time. Leases are judged by the
+ * server's clock and fence every batch with a token (mongodb-leases.ts on MongoDB,
+ * mongodb-lease-grants.ts where updates are not atomic). Every operation is
+ * bounded (mongodb-timeouts.ts), and the driver's failures reach callers as the port's typed
+ * errors (mongodb-errors.ts): a write that was not confirmed by a majority fails its batch.
  */
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import type { Position } from '@ledger/event-store';
 import { encodeCursor } from '../cursor.js';
-import { InvalidReadRequestError, LeaseLostError } from '../read-store.errors.js';
-import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseHolder, type LeaseRequest, type Page, type ReadDocument } from '../read-store.port.js';
-import { assertBatch, assertCollection, assertFence, assertField, assertLeaseRequest, assertProjection, assertQuery, collapseWrites } from '../validation.js';
+import { InvalidReadRequestError, ReadStoreUnavailableError } from '../read-store.errors.js';
+import {
+  ReadStore,
+  type ApplyBatch,
+  type FindQuery,
+  type LeaseFence,
+  type LeaseGrant,
+  type LeaseHolder,
+  type LeaseRequest,
+  type Page,
+  type ReadDocument,
+} from '../read-store.port.js';
+import { assertBatch, assertCollection, assertFence, assertField, assertLeaseRequest, assertProjection, assertQuery } from '../validation.js';
+import { applyBatch, CHECKPOINTS, type BatchTarget, type CheckpointDoc } from './mongodb-batches.js';
+import { mapped } from './mongodb-errors.js';
 import { buildFind, LIVE, toDocument, type StoredDoc } from './mongodb-find.js';
-import { writeCollection } from './mongodb-writes.js';
+import { GrantLeases } from './mongodb-lease-grants.js';
+import { PipelineLeases, type Leases } from './mongodb-leases.js';
+import { detectServer, type ServerProfile } from './mongodb-server.js';
+import { clientOptions, timeoutsOf, type MongoTimeouts } from './mongodb-timeouts.js';
 
 export interface MongoReadStoreOptions {
   readonly url: string;
   readonly database: string;
-  /** Milliseconds since the epoch; lease expiry is judged by it. Tests may pass their own. */
-  readonly clock?: () => number;
+  /** Bounds on every operation; DEFAULT_MONGO_TIMEOUTS where not given. The socket's must exceed the operation's. */
+  readonly timeouts?: Partial<MongoTimeouts>;
 }
 
-/** Start with `_`, which collection names given to the port cannot, so they never collide. */
-const CHECKPOINTS = '_checkpoints';
-const LEASES = '_leases';
 const NAMESPACE_NOT_FOUND = 26;
-const DUPLICATE_KEY = 11000;
-
-interface CheckpointDoc {
-  _id: string;
-  position: string;
-}
-
-interface LeaseDoc {
-  _id: string;
-  owner: string;
-  expiresAtMs: number;
-}
 
 export class MongoReadStore extends ReadStore {
   private readonly client: MongoClient;
   private readonly db: Db;
-  private readonly clock: () => number;
-  /** The batch being written; the next waits for it (see apply). */
+  /** The bounds every operation runs under (mongodb-timeouts.ts). */
+  readonly timeouts: MongoTimeouts;
+  private readonly leaseBooks: { readonly pipeline: Leases; readonly compatible: Leases };
+  private profile: Promise<ServerProfile> | undefined;
+  private connection: Promise<void> | undefined;
+  private closed = false;
+  /** FerretDB only: the batch being written; the next waits for it (see apply). */
   private writing: Promise<void> = Promise.resolve();
 
   constructor(options: MongoReadStoreOptions) {
     super();
-    this.client = new MongoClient(options.url, { writeConcern: { w: 'majority' } });
+    this.timeouts = timeoutsOf(options.timeouts);
+    this.client = new MongoClient(options.url, clientOptions(this.timeouts));
     this.db = this.client.db(options.database);
-    this.clock = options.clock ?? Date.now;
+    this.leaseBooks = { pipeline: new PipelineLeases(this.db, this.timeouts.operationMs), compatible: new GrantLeases(this.db, this.timeouts.operationMs) };
+  }
+
+  /** The server and the path it gets, asked once; a failed question is asked again next time. */
+  describeServer(): Promise<ServerProfile> {
+    this.profile ??= this.connected()
+      .then(() => detectServer(this.db))
+      .catch((error: unknown) => {
+        this.profile = undefined;
+        throw error;
+      });
+    return mapped(() => this.profile!);
   }
 
   /**
-   * Each collection is written in as few operations as possible (mongodb-writes.ts); the
-   * checkpoint follows once all of them are acknowledged.
+   * Connects the client, once it has succeeded. The driver's own connect-on-first-use keeps a
+   * client whose first connection failed closed for good (every later call throws "Topology is
+   * closed", though the server is back), so the store connects itself and, after a failure,
+   * tries again on the next call; once connected, the driver's monitoring recovers from outages.
    */
+  private connected(): Promise<void> {
+    if (this.closed) return Promise.reject(new ReadStoreUnavailableError('The MongoDB read store is closed'));
+    this.connection ??= this.client.connect().then(
+      () => undefined,
+      (error: unknown) => {
+        this.connection = undefined;
+        throw error;
+      },
+    );
+    return this.connection;
+  }
+
+  /** Runs an operation on a connected client, its failures mapped to the port's errors. */
+  private run<T>(operation: () => Promise<T>): Promise<T> {
+    return mapped(async () => {
+      await this.connected();
+      return operation();
+    });
+  }
+
+  /** The lease book the server's path uses (mongodb-leases.ts, mongodb-lease-grants.ts). */
+  private async leases(): Promise<Leases> {
+    return this.leaseBooks[(await this.describeServer()).writePath];
+  }
+
   async apply(projection: string, batch: ApplyBatch): Promise<void> {
     assertBatch(projection, batch);
+    const server = await this.describeServer();
+    const target: BatchTarget = { client: this.client, db: this.db, leases: this.leaseBooks[server.writePath], timeouts: this.timeouts };
+    const write = (): Promise<void> => this.run(() => applyBatch(target, server, projection, batch));
+    if (server.kind !== 'ferretdb') return write();
     // One batch at a time per store: FerretDB 1.24 on SQLite was seen to lock a database under
     // concurrent bulk writes from several projections (every later operation on it waited until
     // the client's process was killed), and it runs one write at a time anyway.
-    const applied = this.writing.then(() => this.applyNow(projection, batch));
+    const applied = this.writing.then(write);
     this.writing = applied.catch(() => undefined);
     await applied;
   }
 
-  private async applyNow(projection: string, batch: ApplyBatch): Promise<void> {
-    if (batch.fence) await this.assertHeld(batch.fence);
-    const byCollection = new Map<string, DocumentWrite[]>();
-    for (const write of collapseWrites(batch.writes)) {
-      const list = byCollection.get(write.collection) ?? [];
-      list.push(write);
-      byCollection.set(write.collection, list);
-    }
-    for (const [collection, writes] of byCollection) await writeCollection(this.db.collection<StoredDoc>(collection), writes);
-    await this.db.collection<CheckpointDoc>(CHECKPOINTS).updateOne({ _id: projection }, { $max: { position: batch.checkpoint } }, { upsert: true });
-  }
-
-  /**
-   * Without transactions the lease cannot be checked atomically with the writes, so it is checked
-   * just before them; the holder renews well before expiry (ProjectorHost), which leaves a batch
-   * most of a lease period to land. A batch that still lands late repeats what the new holder
-   * writes anyway (same events, same documents), and the position guards keep either from going
-   * backwards.
-   */
-  private async assertHeld(fence: LeaseFence): Promise<void> {
-    const held = await this.db.collection<LeaseDoc>(LEASES).findOne({ _id: fence.lease, owner: fence.owner, expiresAtMs: { $gt: this.clock() } });
-    if (!held) throw new LeaseLostError(fence.lease, fence.owner);
-  }
-
   async checkpoint(projection: string): Promise<Position | undefined> {
     assertProjection(projection);
-    const found = await this.db.collection<CheckpointDoc>(CHECKPOINTS).findOne({ _id: projection });
+    const found = await this.run(() => this.db.collection<CheckpointDoc>(CHECKPOINTS).findOne({ _id: projection }, { maxTimeMS: this.timeouts.operationMs }));
     return found?.position as Position | undefined;
   }
 
@@ -109,7 +135,8 @@ export class MongoReadStore extends ReadStore {
     assertCollection(collection);
     const found = new Map<string, D>();
     if (keys.length === 0) return found;
-    const docs = await this.db.collection<StoredDoc>(collection).find({ $and: [{ _id: { $in: [...keys] } }, LIVE] }).toArray();
+    const filter = { $and: [{ _id: { $in: [...keys] } }, LIVE] };
+    const docs = await this.run(() => this.db.collection<StoredDoc>(collection).find(filter, { maxTimeMS: this.timeouts.operationMs }).toArray());
     for (const doc of docs) found.set(String(doc._id), toDocument<D>(doc));
     return found;
   }
@@ -118,7 +145,13 @@ export class MongoReadStore extends ReadStore {
     assertCollection(collection);
     assertQuery(query);
     const { filter, sort } = buildFind(query);
-    const docs = await this.db.collection<StoredDoc>(collection).find(filter).sort(sort).limit(query.first + 1).toArray();
+    const cursor = this.db.collection<StoredDoc>(collection).find(filter, { maxTimeMS: this.timeouts.operationMs });
+    const docs = await this.run(() =>
+      cursor
+        .sort(sort)
+        .limit(query.first + 1)
+        .toArray(),
+    );
     const page = docs.slice(0, query.first);
     const last = page.at(-1);
     return {
@@ -135,58 +168,45 @@ export class MongoReadStore extends ReadStore {
     const spec: Record<string, 1> = {};
     for (const field of fields) spec[field] = 1;
     spec._id = 1;
-    await this.db.collection<StoredDoc>(collection).createIndex(spec, { name: `ix__${fields.join('__')}` });
+    await this.run(() => this.db.collection<StoredDoc>(collection).createIndex(spec, { name: `ix__${fields.join('__')}`, maxTimeMS: this.timeouts.operationMs }));
   }
 
   async dropCollection(collection: string): Promise<void> {
     assertCollection(collection);
     try {
-      await this.db.collection<StoredDoc>(collection).drop();
+      await this.run(() => this.db.collection<StoredDoc>(collection).drop());
     } catch (error) {
       if ((error as { code?: unknown }).code !== NAMESPACE_NOT_FOUND) throw error;
     }
   }
 
   async listCollections(prefix = ''): Promise<string[]> {
-    const infos = await this.db.listCollections({}, { nameOnly: true }).toArray();
+    const infos = await this.run(() => this.db.listCollections({}, { nameOnly: true, maxTimeMS: this.timeouts.operationMs }).toArray());
     return infos
       .map((info) => info.name)
       .filter((name) => /^[A-Za-z]/.test(name) && !name.startsWith('system.') && name.startsWith(prefix))
       .sort();
   }
 
-  /**
-   * One findOneAndUpdate: it matches only a lease that is ours or expired, and upserts when there
-   * is none; when another owner holds it, the upsert collides with the existing `_id` and fails
-   * with a duplicate-key error, which means "refused". Works without transactions (FerretDB).
-   */
-  async acquireLease(request: LeaseRequest): Promise<boolean> {
+  async acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined> {
     assertLeaseRequest(request);
-    const now = this.clock();
-    try {
-      const after = await this.db.collection<LeaseDoc>(LEASES).findOneAndUpdate(
-        { _id: request.lease, $or: [{ owner: request.owner }, { expiresAtMs: { $lte: now } }] },
-        { $set: { owner: request.owner, expiresAtMs: now + request.ttlMs } },
-        { upsert: true, returnDocument: 'after' },
-      );
-      return after?.owner === request.owner;
-    } catch (error) {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-      throw error;
-    }
+    const leases = await this.leases();
+    return this.run(() => leases.acquire(request));
   }
 
   async releaseLease(fence: LeaseFence): Promise<void> {
     assertFence(fence);
-    await this.db.collection<LeaseDoc>(LEASES).deleteOne({ _id: fence.lease, owner: fence.owner });
+    const leases = await this.leases();
+    await this.run(() => leases.release(fence));
   }
 
   async leaseHolder(lease: string): Promise<LeaseHolder | undefined> {
-    const found = await this.db.collection<LeaseDoc>(LEASES).findOne({ _id: lease });
-    return found ? { owner: found.owner, expiresAtMs: found.expiresAtMs } : undefined;
+    const leases = await this.leases();
+    return this.run(() => leases.holder(lease));
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.client.close();
   }
 }

@@ -2,7 +2,8 @@
 // (locally FerretDB 1.24 on SQLite, started by `bash scripts/test-services.sh start`). FerretDB
 // keeps its state between runs, so every test gets a database of its own, dropped afterwards.
 // Without the variable the run shows one skipped "skipped: MONGODB_TEST_URL not set" line: there
-// is no server to talk to, and a fake one would prove nothing about the adapter.
+// is no server to talk to, and a fake one would prove nothing about the adapter. It also checks
+// that the server is recognised: FerretDB must get the path that works around its limits.
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { readStoreContract } from '../contract/read-store.contract.js';
@@ -30,6 +31,14 @@ if (url) {
       await admin.db(databases.get(store)).dropDatabase();
       databases.delete(store);
     },
+  });
+
+  describe('MongoDB read store server detection', () => {
+    it('recognises FerretDB and gives it the compatible path, without transactions', async () => {
+      const store = new MongoReadStore({ url, database: `${run}_detect` });
+      expect(await store.describeServer()).toMatchObject({ kind: 'ferretdb', writePath: 'compatible', transactions: false });
+      await store.close();
+    });
   });
 } else {
   readStoreContract('MongoDB', undefined, 'MONGODB_TEST_URL not set');

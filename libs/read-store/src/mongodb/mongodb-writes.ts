@@ -1,13 +1,15 @@
 /**
- * How the MongoDB adapter writes one collection's share of a batch, in as few server operations
- * as it can: FerretDB 1.24 on SQLite runs each update as its own operation over the collection
- * (measured: about 100 ms per update at 15,000 documents), while an insertMany of thousands of
- * documents costs one. So documents the writer found absent (`expectNew`) are inserted together,
- * and only the rest go through the guarded per-document path. A wrong hint costs a duplicate-key
- * error for that document, which then takes the guarded path too: never a lost or older write.
+ * How the MongoDB adapter writes one collection's share of a batch on the `compatible` path
+ * (FerretDB; MongoDB 4.2+ takes mongodb-upserts.ts), in as few server operations as it can:
+ * FerretDB 1.24 on SQLite runs each update as its own operation over the collection (measured:
+ * about 100 ms per update at 15,000 documents), while an insertMany of thousands of documents
+ * costs one. So documents the writer found absent (`expectNew`) are inserted together, and only
+ * the rest go through the guarded per-document path. A wrong hint costs a duplicate-key error for
+ * that document, which then takes the guarded path too: never a lost or older write.
  */
 import { MongoBulkWriteError, type AnyBulkWriteOperation, type Collection, type WriteError } from 'mongodb';
 import type { DocumentWrite } from '../read-store.port.js';
+import { writeConcernFailed } from './mongodb-errors.js';
 import type { StoredDoc } from './mongodb-find.js';
 
 const BULK_SIZE = 1000;
@@ -45,9 +47,13 @@ async function insertNew(target: Collection<StoredDoc>, writes: readonly Documen
     );
     return [];
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError)) throw error;
+    // Only "these keys exist already" sends documents on to the guarded path. A write-concern
+    // error means the inserts are applied but unconfirmed (a step-down may roll them back), and a
+    // bulk error without write errors means the call itself failed: both fail the batch, so its
+    // checkpoint stays where it was and the whole batch is written again.
+    if (!(error instanceof MongoBulkWriteError) || writeConcernFailed(error)) throw error;
     const failed: WriteError[] = Array.isArray(error.writeErrors) ? (error.writeErrors as WriteError[]) : [error.writeErrors as WriteError];
-    if (failed.some((e) => e.code !== DUPLICATE_KEY)) throw error;
+    if (failed.length === 0 || failed.some((e) => e.code !== DUPLICATE_KEY)) throw error;
     // Unless every document is accounted for, trust none: the guarded path repeats harmlessly.
     if (error.insertedCount + failed.length !== writes.length) return [...writes];
     return failed.map((e) => writes[e.index]!);

@@ -28,6 +28,11 @@ const MIGRATIONS: readonly { version: number; sql: string }[] = [
     // One row per lease (e.g. one per projection): who holds it and until when (ms since epoch).
     sql: `CREATE TABLE leases (name TEXT PRIMARY KEY, owner TEXT NOT NULL, expires_at INTEGER NOT NULL) WITHOUT ROWID;`,
   },
+  {
+    version: 3,
+    // The fencing token of the current grant (see LeaseFence); an empty owner marks a released lease.
+    sql: `ALTER TABLE leases ADD COLUMN token INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
 
 function refuse(file: string, problem: string): never {

@@ -3,14 +3,14 @@
  * table per collection, created on first write. `apply` is one transaction including the
  * checkpoint, so a crash leaves either the whole batch with its checkpoint or none of it.
  * better-sqlite3 is synchronous; the methods still return promises to honour the port.
- * Leases live in the same file (sqlite-leases.ts), so a fenced batch checks its lease inside its
- * own transaction: a writer that lost the lease cannot write even one more document.
+ * Leases live in the same file (sqlite-leases.ts), so a fenced batch checks its lease's token
+ * inside its own transaction: a writer that lost the lease cannot write even one more document.
  */
 import type Database from 'better-sqlite3';
 import type { Position } from '@ledger/event-store';
 import { encodeCursor } from '../cursor.js';
 import { InvalidReadRequestError, LeaseLostError } from '../read-store.errors.js';
-import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseHolder, type LeaseRequest, type Page, type ReadDocument } from '../read-store.port.js';
+import { ReadStore, type ApplyBatch, type DocumentWrite, type FindQuery, type LeaseFence, type LeaseGrant, type LeaseHolder, type LeaseRequest, type Page, type ReadDocument } from '../read-store.port.js';
 import { assertBatch, assertCollection, assertFence, assertField, assertLeaseRequest, assertProjection, assertQuery, collapseWrites } from '../validation.js';
 import { openReadModelFile } from './sqlite-file.js';
 import { buildFind, fieldExpr, tableName } from './sqlite-find.js';
@@ -69,7 +69,7 @@ export class SqliteReadStore extends ReadStore {
       const { fence } = batch;
       try {
         this.db.transaction(() => {
-          if (fence && !this.leases.holds(fence, this.clock())) throw new LeaseLostError(fence.lease, fence.owner);
+          if (fence && !this.leases.holds(fence)) throw new LeaseLostError(fence.lease, fence.owner);
           for (const write of writes) this.write(write);
           this.advance.run(projection, batch.checkpoint);
         }).immediate();
@@ -196,7 +196,7 @@ export class SqliteReadStore extends ReadStore {
     });
   }
 
-  acquireLease(request: LeaseRequest): Promise<boolean> {
+  acquireLease(request: LeaseRequest): Promise<LeaseGrant | undefined> {
     return run(() => {
       assertLeaseRequest(request);
       return this.leases.acquire(request, this.clock());
