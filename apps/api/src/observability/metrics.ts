@@ -1,14 +1,15 @@
 /**
  * Prometheus metrics at GET /metrics: HTTP requests by route and status, GraphQL operations by
- * name and outcome (the error code, so declines and conflicts can be graphed), and each
- * projection's health and lag: the age of the oldest event it has not applied yet.
+ * name and outcome (the error code, so declines and conflicts can be graphed), each
+ * projection's health and lag (the age of the oldest event it has not applied yet), and each
+ * process manager's and periodic job's state on this instance.
  */
 import { Controller, Get, Header, Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware, OnModuleInit } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ProjectorHost } from '@ledger/application';
+import { ProcessManagerLeases, ProjectorHost } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
 import { routeLabel } from './request-path.js';
 
@@ -33,6 +34,7 @@ export class LedgerMetrics implements OnModuleInit {
   constructor(
     @Inject(ProjectorHost) private readonly projector: ProjectorHost,
     @Inject(EventStore) private readonly events: EventStore,
+    @Inject(ProcessManagerLeases) private readonly background: ProcessManagerLeases,
   ) {}
 
   onModuleInit(): void {
@@ -70,6 +72,46 @@ export class LedgerMetrics implements OnModuleInit {
         }
       },
     });
+    this.backgroundMetrics();
+  }
+
+  /**
+   * Per process manager and job (`kind` is `process-manager` or `job`): `up` is 0 once it stopped
+   * on an error here; `running` is 1 on the instance that holds its lease, so summed over the
+   * instances it is 1 (0: nobody runs it; 2: a lease is shared by mistake, e.g. one owner twice).
+   */
+  private backgroundMetrics(): void {
+    const background = this.background;
+    const labelNames = ['kind', 'manager'] as const;
+    const handled = new Gauge({
+      name: 'ledger_process_manager_events_handled',
+      help: 'Events handled here since start (a job: runs completed)',
+      labelNames,
+      registers: [],
+    });
+    const running = new Gauge({
+      name: 'ledger_process_manager_running',
+      help: '1 while this instance holds the lease and runs it, 0 while another does',
+      labelNames,
+      registers: [],
+    });
+    // Registered first, so its collect (which fills the two gauges above) runs before they are read.
+    new Gauge({
+      name: 'ledger_process_manager_up',
+      help: '1 while the process manager or job runs here or waits for another instance, 0 once it stopped on an error',
+      labelNames,
+      registers: [this.registry],
+      collect() {
+        for (const status of background.status()) {
+          const labels = { kind: status.kind, manager: status.name };
+          this.set(labels, status.state === 'failed' || status.state === 'stopped' ? 0 : 1);
+          running.set(labels, status.state === 'running' ? 1 : 0);
+          handled.set(labels, status.handled);
+        }
+      },
+    });
+    this.registry.registerMetric(running);
+    this.registry.registerMetric(handled);
   }
 }
 

@@ -85,20 +85,25 @@ export class HoldExpiryMonitor {
     return this;
   }
 
-  /** One pass; a call while a pass is under way shares that pass rather than racing it. */
-  runOnce(): Promise<HoldExpirySummary> {
-    this.running ??= this.run().finally(() => {
+  /**
+   * One pass; a call while a pass is under way shares that pass rather than racing it. With
+   * `leading` (the job's lease, when several instances run it), the pass stops before the next
+   * hold once this instance no longer holds the lease: the new holder attends to the rest.
+   */
+  runOnce(leading?: () => Promise<boolean>): Promise<HoldExpirySummary> {
+    this.running ??= this.run(leading).finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async run(): Promise<HoldExpirySummary> {
+  private async run(leading: (() => Promise<boolean>) | undefined): Promise<HoldExpirySummary> {
     await this.catchUp();
     const now = this.clock.now();
     const due = this.index.due(now, this.options.marginMs, this.options.fallbackWindowMs);
     const summary: HoldExpirySummary = { examined: due.length, captured: [], expired: [], fallbackCharges: [], failures: [] };
     for (const hold of due) {
+      if (leading && !(await leading())) break;
       try {
         if (hold.status === 'OPEN') await this.attend(hold, now, summary);
         else await this.followUp(hold, summary);

@@ -6,26 +6,25 @@
  *
  * Delivery is at least once: after a crash the events since the last save come again, which
  * the managers make harmless by deriving their command ids from the event's id.
+ *
+ * With a fence (the lease of one active runner per manager across instances, see
+ * process-manager-leases.ts), the runner asks it before every event it acts on and every
+ * checkpoint it stores, and first claims the checkpoint stream (`CheckpointClaimed`, appended at
+ * the revision it read). Every later save is appended at the revision after its own, so a runner
+ * whose stream was claimed by a newer holder has its save refused by the event store itself,
+ * whatever its clock says; it then stops without acting further (`lost`).
  */
 import { Logger } from '@nestjs/common';
-import { EventStore } from '@ledger/event-store';
+import { randomUUID } from 'node:crypto';
+import { EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import type { EventSubscription, ExpectedRevision, Position, RecordedEvent } from '@ledger/event-store';
 import { isRejection } from '../application-error.js';
 import { deriveId } from '../ids.js';
+import { checkpointStreamName, ProcessManagerFailure } from './process-manager.js';
+import type { CheckpointClaimed, CheckpointStored, ProcessManager, RunnerFence, RunnerLogger } from './process-manager.js';
 
-export interface ProcessManager {
-  /** Names the checkpoint stream, so it never changes once the manager has run. */
-  readonly name: string;
-  readonly eventTypes: readonly string[];
-  /** Reacts to one event and says what it did, for the log. Must be idempotent. */
-  handle(event: RecordedEvent): Promise<string>;
-}
-
-export interface RunnerLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}
+// The managers' contract has its own file; everything that imported it from here still does.
+export * from './process-manager.js';
 
 export interface ProcessManagerRunnerOptions {
   /** Store the checkpoint after this many events... */
@@ -33,26 +32,8 @@ export interface ProcessManagerRunnerOptions {
   /** ...or this long after the last save, whichever comes first. */
   readonly checkpointIntervalMs?: number;
   readonly logger?: RunnerLogger;
-}
-
-export type CheckpointStored = { type: 'CheckpointStored'; data: { manager: string; position: Position } };
-
-/** The runner stopped because the manager failed in a way that is not a business rejection. */
-export class ProcessManagerFailure extends Error {
-  override readonly name = 'ProcessManagerFailure';
-
-  constructor(
-    readonly manager: string,
-    readonly event: Pick<RecordedEvent, 'id' | 'type' | 'streamName' | 'position'> | undefined,
-    cause: unknown,
-  ) {
-    const at = event ? ` at ${event.type} ${event.id} on ${event.streamName} (position ${event.position})` : '';
-    super(`Process manager ${manager} stopped${at}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-  }
-}
-
-export function checkpointStreamName(manager: string): string {
-  return `checkpoint-${manager}`;
+  /** One active runner across instances: without it the runner assumes it is alone. */
+  readonly fence?: RunnerFence;
 }
 
 export class ProcessManagerRunner {
@@ -70,6 +51,8 @@ export class ProcessManagerRunner {
   private sinceSave = 0;
   private saving: Promise<void> = Promise.resolve();
   private failed: ProcessManagerFailure | undefined;
+  private fenced = false;
+  private readonly fence: RunnerFence | undefined;
 
   constructor(
     private readonly store: EventStore,
@@ -79,6 +62,16 @@ export class ProcessManagerRunner {
     this.every = options.checkpointEvery ?? 100;
     this.intervalMs = options.checkpointIntervalMs ?? 1_000;
     this.logger = options.logger ?? new Logger(`ProcessManager:${manager.name}`);
+    this.fence = options.fence;
+  }
+
+  get name(): string {
+    return this.manager.name;
+  }
+
+  /** True once the fence refused an act or a save: another instance holds the manager now. */
+  get lost(): boolean {
+    return this.fenced;
   }
 
   get running(): boolean {
@@ -95,11 +88,14 @@ export class ProcessManagerRunner {
     return this.position;
   }
 
-  /** Resumes after the stored checkpoint; resolves once the subscription is open. */
+  /** Resumes after the stored checkpoint; resolves once the subscription is open, or at once when `lost`. */
   async start(): Promise<void> {
     if (this.loop) throw new Error(`Process manager ${this.manager.name} is already running`);
     this.failed = undefined;
+    this.fenced = false;
     await this.loadCheckpoint();
+    if (this.fence) await this.claim(this.fence);
+    if (this.fenced) return;
     const after = this.position;
     this.subscription = this.store.subscribeToAll({ ...(after ? { after } : {}), filter: { eventTypes: this.manager.eventTypes } });
     this.loop = this.follow(this.subscription);
@@ -108,7 +104,7 @@ export class ProcessManagerRunner {
     this.logger.log(`Following the log of ${this.manager.eventTypes.join(', ')} from ${after ?? 'its start'}`);
   }
 
-  /** Resolves when the runner stops, and rejects with the failure if it stopped on its own. */
+  /** Resolves when the runner stops (or found its lease lost), and rejects with the failure if it stopped on its own. */
   async stopped(): Promise<void> {
     await this.loop;
     if (this.failed) throw this.failed;
@@ -129,10 +125,14 @@ export class ProcessManagerRunner {
   private async follow(subscription: EventSubscription): Promise<void> {
     try {
       for await (const event of subscription) {
+        if (this.fence && !(await this.fence.allows())) {
+          this.lose('its lease is lost');
+          break;
+        }
         await this.deliver(event);
         this.position = event.position;
         if (++this.sinceSave >= this.every) await this.flush();
-        if (this.failed) break;
+        if (this.failed || this.fenced) break;
       }
     } catch (error) {
       this.fail(error instanceof ProcessManagerFailure ? error : new ProcessManagerFailure(this.manager.name, undefined, error));
@@ -156,6 +156,14 @@ export class ProcessManagerRunner {
     }
   }
 
+  /** Stops acting at once; nothing more is stored. */
+  private lose(why: string): void {
+    if (this.fenced) return;
+    this.fenced = true;
+    this.logger.warn(`Stopped at ${this.position ?? 'its start'}: ${why}; another instance runs ${this.manager.name} now`);
+    void this.subscription?.close();
+  }
+
   private fail(failure: ProcessManagerFailure): void {
     this.failed ??= failure;
     this.logger.error(failure.message);
@@ -170,22 +178,48 @@ export class ProcessManagerRunner {
 
   private async save(): Promise<void> {
     const position = this.position;
-    if (position === undefined || position === this.saved) return;
-    const stream = checkpointStreamName(this.manager.name);
+    if (position === undefined || position === this.saved || this.fenced) return;
+    if (this.fence && !(await this.fence.allows())) return this.lose('its lease is lost');
     const checkpoint: CheckpointStored = { type: 'CheckpointStored', data: { manager: this.manager.name, position } };
-    const id = deriveId(stream, position);
-    const result = await this.store.appendToStream(stream, [{ id, ...checkpoint, metadata: { actor: `SYSTEM:${this.manager.name}` } }], {
-      expectedRevision: this.revision,
-    });
-    this.revision = result.nextExpectedRevision;
+    if (!(await this.append(checkpoint, deriveId(checkpointStreamName(this.manager.name), position)))) return;
     this.saved = position;
     this.sinceSave = 0;
+  }
+
+  /** Marks the checkpoint stream as this holder's, so a former holder's late save is refused. */
+  private async claim(fence: RunnerFence): Promise<void> {
+    const claimed: CheckpointClaimed = { type: 'CheckpointClaimed', data: { manager: this.manager.name, owner: fence.owner, position: this.position ?? null } };
+    // Random on purpose: two claims must collide on the revision, never pass as one retried append.
+    await this.append(claimed, randomUUID());
+  }
+
+  /** Appends at the revision this runner wrote last; false (and lost) when another holder wrote since. */
+  private async append(event: CheckpointStored | CheckpointClaimed, id: string): Promise<boolean> {
+    const stream = checkpointStreamName(this.manager.name);
+    try {
+      const metadata = { actor: `SYSTEM:${this.manager.name}` };
+      const result = await this.store.appendToStream(stream, [{ id, ...event, metadata }], { expectedRevision: this.revision });
+      this.revision = result.nextExpectedRevision;
+      return true;
+    } catch (error) {
+      // Alone, a conflict is a failure; under a fence it means a newer holder claimed the stream.
+      if (!this.fence || !(error instanceof WrongExpectedRevisionError)) throw error;
+      const [last] = await this.store.readStream(stream, { direction: 'backwards', maxCount: 1 }).catch(() => []);
+      const owner = (last?.data as Partial<CheckpointClaimed['data']> | undefined)?.owner;
+      // Two processes with one owner (two APIs on one embedded data directory) take turns for ever: say so.
+      this.lose(
+        owner === this.fence.owner
+          ? `${stream} was claimed by another process with the same lease owner (${owner}); give each process its own`
+          : `${stream} was claimed by ${owner ?? 'another instance'}`,
+      );
+      return false;
+    }
   }
 
   private async loadCheckpoint(): Promise<void> {
     const [last] = await this.store.readStream(checkpointStreamName(this.manager.name), { direction: 'backwards', maxCount: 1 });
     this.revision = last ? last.revision : 'no_stream';
-    this.position = last ? (last.data as CheckpointStored['data']).position : undefined;
+    this.position = (last?.data as CheckpointStored['data'] | CheckpointClaimed['data'] | undefined)?.position ?? undefined;
     this.saved = this.position;
     this.sinceSave = 0;
   }

@@ -11,13 +11,14 @@
  * An account missing from its index (the manager lagging) is looked up in the log itself; tenants
  * are few and account events rare.
  */
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
 import { deriveId } from '../ids.js';
+import { ProcessManagerLeases } from '../process-managers/process-manager-leases.js';
+import type { LeasedGroup } from '../process-managers/process-manager-leases.js';
 import type { ProcessManager } from '../process-managers/process-manager-runner.js';
-import { ProcessManagerRunner } from '../process-managers/process-manager-runner.js';
 
 export interface IndexedPayment {
   readonly tenant: string;
@@ -105,23 +106,21 @@ export class ProcessorIndexKeeper implements ProcessManager {
   }
 }
 
-/** Runs the index keeper for as long as the API lives. */
+/** Runs the index keeper for as long as the API lives, on the one instance that holds its lease. */
 @Injectable()
 export class ProcessorIndexHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('ProcessorIndex');
-  private readonly runner: ProcessManagerRunner;
+  private readonly group: LeasedGroup;
 
-  constructor(store: EventStore, keeper: ProcessorIndexKeeper) {
-    this.runner = new ProcessManagerRunner(store, keeper);
+  constructor(store: EventStore, keeper: ProcessorIndexKeeper, @Inject(ProcessManagerLeases) leases: ProcessManagerLeases) {
+    this.group = leases.managers(store, [keeper]);
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.runner.start();
-    this.runner.stopped().catch((error: unknown) => this.logger.error(String(error)));
+    await this.group.start();
   }
 
   /** Before the event store closes (its module closes it in onApplicationShutdown). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.runner.stop().catch((error: unknown) => this.logger.error(String(error)));
+    await this.group.stop();
   }
 }
