@@ -4,16 +4,16 @@
 // happens next, whether the client repeats the request with its idempotency key after the link
 // heals or the reconciler settles the payment; and the booking ends paid exactly once.
 // Method: the API in production mode (STRIPE_SECRET_KEY, STRIPE_API_HOST/PORT/PROTOCOL) over real
-// HTTP, its Stripe traffic through a real Toxiproxy to a stand-in that keeps Stripe's
-// idempotency records and charges (libs/testing/src/stripe-stand-in.ts) in front of stripe-mock.
-// Charges are counted in the stand-in, behind the fault; the ledger is read from its event store
-// and over GraphQL. The stand-in's search index lags by an hour throughout, as Stripe's can during
+// HTTP, its Stripe traffic through a real Toxiproxy to the Stripe test server keeping Stripe's
+// idempotency records and charges (@ledger/testing, `keepState`) in front of stripe-mock.
+// Charges are counted in the test server, behind the fault; the ledger is read from its event store
+// and over GraphQL. The test server's search index lags by an hour throughout, as Stripe's can during
 // incidents, so nothing here can rest on search.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { IdempotencyGuard, paymentIdFor, PaymentReconciler } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
-import { describeWithToxiproxy, FaultyNetwork, startStripeStandIn } from '@ledger/testing';
-import type { FaultyLink, StripeStandIn } from '@ledger/testing';
+import { describeWithToxiproxy, FaultyNetwork, StripeTestServer } from '@ledger/testing';
+import type { FaultyLink } from '@ledger/testing';
 import { readModels, seedCustomer } from './pages/testing/customer-pages.fixture.js';
 import type { SeededCustomer } from './pages/testing/customer-pages.fixture.js';
 import { codesOf, graphql, keyFor } from './testing/graphql-client.js';
@@ -34,7 +34,7 @@ const PAYMENT = 'query Payment($id: ID!) { payment(id: $id) { status failureCode
 
 describeWithToxiproxy('card payments when the connection to Stripe fails (production settings, Toxiproxy)', () => {
   let network: FaultyNetwork;
-  let stripe: StripeStandIn;
+  let stripe: StripeTestServer;
   let link: FaultyLink;
   let api: TestApi;
   let key: string;
@@ -43,7 +43,7 @@ describeWithToxiproxy('card payments when the connection to Stripe fails (produc
   beforeAll(async () => {
     if (!stripeMockUrl) throw new Error('STRIPE_MOCK_URL not set; run `bash scripts/test-services.sh start`');
     network = await FaultyNetwork.connect();
-    stripe = await startStripeStandIn(stripeMockUrl);
+    stripe = await StripeTestServer.start({ stripeMock: stripeMockUrl, keepState: true });
     stripe.searchLagMs = 60 * 60_000;
     link = await network.proxy('stripe_api', stripe.address);
     api = await startTestApi({

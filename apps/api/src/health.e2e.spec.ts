@@ -1,5 +1,6 @@
 // The API process over HTTP on its embedded defaults: it starts on an empty data directory,
-// answers liveness and readiness, and refuses to start on a data file that is not its own.
+// answers liveness and readiness (its projections and its subscriptions to the log among the
+// checks), and refuses to start on a data file that is not its own.
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,7 +32,16 @@ describe('API health on embedded defaults', () => {
     expect(await live.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { eventStore: 'up', readModels: 'up', 'projection:booking-balance': 'up' } });
+    expect(await ready.json()).toMatchObject({
+      status: 'ready',
+      checks: {
+        eventStore: 'up',
+        readModels: 'up',
+        'projection:booking-balance': 'up',
+        'subscription:projector': expect.stringMatching(/^(up|catching up)$/),
+        'subscription:process-manager:payment-automation': expect.stringMatching(/^(up|catching up)$/),
+      },
+    });
   });
 
   it('refuses to start on a corrupt event store file, naming it', async () => {

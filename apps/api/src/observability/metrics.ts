@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics at GET /metrics: HTTP requests by route and status, GraphQL operations by
  * name and outcome (the error code, so declines and conflicts can be graphed), each
- * projection's health and lag (the age of the oldest event it has not applied yet), and each
- * process manager's and periodic job's state on this instance.
+ * projection's health, retries and lag (the age of the oldest event it has not applied yet), each
+ * process manager's and periodic job's state on this instance, and each subscription to the log
+ * (subscription-metrics.ts).
  */
 import { Controller, Get, Header, Inject, Injectable } from '@nestjs/common';
 import type { NestMiddleware, OnModuleInit } from '@nestjs/common';
@@ -11,7 +12,9 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProcessManagerLeases, ProjectorHost } from '@ledger/application';
 import { EventStore } from '@ledger/event-store';
+import { SubscriptionHealth } from '../health/subscription-health.js';
 import { routeLabel } from './request-path.js';
+import { registerSubscriptionMetrics } from './subscription-metrics.js';
 
 @Injectable()
 export class LedgerMetrics implements OnModuleInit {
@@ -35,30 +38,39 @@ export class LedgerMetrics implements OnModuleInit {
     @Inject(ProjectorHost) private readonly projector: ProjectorHost,
     @Inject(EventStore) private readonly events: EventStore,
     @Inject(ProcessManagerLeases) private readonly background: ProcessManagerLeases,
+    @Inject(SubscriptionHealth) private readonly subscriptions: SubscriptionHealth,
   ) {}
 
   onModuleInit(): void {
     collectDefaultMetrics({ register: this.registry, prefix: 'ledger_' });
     const applied = new Gauge({ name: 'ledger_projection_events_applied', help: 'Events applied since start', labelNames: ['projection'], registers: [] });
     const skipped = new Gauge({ name: 'ledger_projection_events_skipped', help: 'Events of unknown types skipped since start', labelNames: ['projection'], registers: [] });
+    const retries = new Gauge({
+      name: 'ledger_projection_retries',
+      help: 'Consecutive transient read-store failures the projection is retrying after (0 while it keeps up)',
+      labelNames: ['projection'],
+      registers: [],
+    });
     const events = this.events;
     const projector = this.projector;
     // Registered first, so its collect (which fills the two gauges above) runs before they are read.
     new Gauge({
       name: 'ledger_projection_up',
-      help: '1 while the projection runs, 0 once it stopped on an error',
+      help: '1 while the projection runs (retrying included: see ledger_projection_retries), 0 once it stopped on an error',
       labelNames: ['projection'],
       registers: [this.registry],
       collect() {
         for (const status of projector.status()) {
-          this.set({ projection: status.name }, status.failure ? 0 : 1);
+          this.set({ projection: status.name }, status.state === 'failed' ? 0 : 1);
           applied.set({ projection: status.name }, status.applied);
           skipped.set({ projection: status.name }, status.skipped);
+          retries.set({ projection: status.name }, status.retries);
         }
       },
     });
     this.registry.registerMetric(applied);
     this.registry.registerMetric(skipped);
+    this.registry.registerMetric(retries);
     new Gauge({
       name: 'ledger_projection_lag_seconds',
       help: 'Age of the oldest event the projection has not applied yet (0 when caught up)',
@@ -73,6 +85,7 @@ export class LedgerMetrics implements OnModuleInit {
       },
     });
     this.backgroundMetrics();
+    registerSubscriptionMetrics(this.registry, this.subscriptions);
   }
 
   /**

@@ -1,5 +1,6 @@
-// Goal: operators see requests, GraphQL outcomes and projection lag at /metrics, and request
-// logs are JSON lines with a request id and without secrets.
+// Goal: operators see requests, GraphQL outcomes, projection lag and retries, and the state and
+// reconnects of every subscription to the log at /metrics, and request logs are JSON lines with a
+// request id and without secrets.
 // Method: the embedded API over HTTP; the request logger is pointed at a buffer.
 import { PassThrough } from 'node:stream';
 import express from 'express';
@@ -18,7 +19,7 @@ describe('metrics', () => {
     await api.close();
   });
 
-  it('counts requests and GraphQL outcomes, and reports each projection and its lag', async () => {
+  it('counts requests and GraphQL outcomes, and reports each projection, its lag, and each subscription to the log', async () => {
     const key = await createTenantWithKey(api, 'metrics');
     await graphql(api, key, '{ paymentSettings { currency } }');
     await graphql(api, key, '{ booking(id: "nope") { id } }');
@@ -30,6 +31,12 @@ describe('metrics', () => {
     expect(text).toMatch(/ledger_http_requests_total\{method="POST",route="\/graphql",status="200"\} \d+/);
     expect(text).toMatch(/ledger_projection_up\{projection="booking-balance"\} 1/);
     expect(text).toMatch(/ledger_projection_lag_seconds\{projection="payment-history"\} [\d.]+/);
+    expect(text).toMatch(/ledger_projection_retries\{projection="booking-balance"\} 0/);
+    for (const consumer of ['projector', 'process-manager:payment-automation', 'api-key-revocations']) {
+      expect(text).toMatch(new RegExp(`ledger_event_subscription_state\\{consumer="${consumer}",state="live"\\} 1`));
+      expect(text).toMatch(new RegExp(`ledger_event_subscription_state\\{consumer="${consumer}",state="failed"\\} 0`));
+      expect(text).toMatch(new RegExp(`ledger_event_subscription_reconnects_total\\{consumer="${consumer}"\\} 0`));
+    }
     expect(text).toContain('ledger_process_cpu_seconds_total');
   });
 

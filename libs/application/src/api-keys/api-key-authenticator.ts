@@ -10,6 +10,7 @@ import type { OnModuleDestroy } from '@nestjs/common';
 import { apiKeyDecider, apiKeyStreamName, foldEvents } from '@ledger/domain';
 import type { Actor, ApiKeyEvent, ApiKeyRole } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
+import type { SubscriptionStatus } from '@ledger/event-store';
 import { Clock } from '../clock.port.js';
 import { apiKeyIdOf, hashApiKey, sameHash } from './api-key-secrets.js';
 import { RevocationFeed } from './revocation-feed.js';
@@ -55,6 +56,11 @@ export class ApiKeyAuthenticator implements OnModuleDestroy {
   /** True while revocations of other processes reach this one as they are recorded. */
   get followingRevocations(): boolean {
     return this.feed.following;
+  }
+
+  /** Where the revocation feed's subscription stands, for health and metrics; undefined before the first key is checked. */
+  get revocationSubscription(): SubscriptionStatus | undefined {
+    return this.feed.subscriptionStatus;
   }
 
   async authenticate(key: string): Promise<Principal | undefined> {

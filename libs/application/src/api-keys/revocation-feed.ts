@@ -8,11 +8,13 @@
  * shows every earlier revocation, and the feed brings every later one. When the subscription
  * fails, the failure is logged and the feed re-opens after the last event it saw, with a
  * growing pause, so no revocation is skipped; meanwhile `following` is false, which the
- * authenticator answers by trusting its cache only briefly.
+ * authenticator answers by trusting its cache only briefly. `subscriptionStatus` tells health and
+ * metrics where it stands across those re-openings: `reconnecting` from the first failure until a
+ * subscription is open again, and `reconnects` counting every one, the store's own included.
  */
 import { Logger } from '@nestjs/common';
 import { EventStore } from '@ledger/event-store';
-import type { EventSubscription, Position } from '@ledger/event-store';
+import type { EventSubscription, Position, SubscriptionStatus } from '@ledger/event-store';
 import type { ApiKeyEvent } from '@ledger/domain';
 
 export interface FeedLogger {
@@ -46,6 +48,10 @@ export class RevocationFeed {
   private timer: NodeJS.Timeout | undefined;
   private failures = 0;
   private openedAtMs = 0;
+  /** Reconnects of the subscriptions this feed closed after they failed, and its own re-openings. */
+  private priorReconnects = 0;
+  private lastError: string | undefined;
+  private retryingSince = new Date();
 
   constructor(
     private readonly store: EventStore,
@@ -55,6 +61,15 @@ export class RevocationFeed {
   /** True while revocations arrive as they are recorded. */
   get following(): boolean {
     return this.state === 'FOLLOWING';
+  }
+
+  /** Where the feed's subscription stands, over its re-openings; undefined before it first opened. */
+  get subscriptionStatus(): SubscriptionStatus | undefined {
+    if (this.state === 'RETRYING') {
+      return { state: 'reconnecting', position: this.after, reconnects: this.priorReconnects, lastError: this.lastError, since: this.retryingSince };
+    }
+    const current = this.subscription?.status;
+    return current && { ...current, reconnects: this.priorReconnects + current.reconnects, lastError: current.lastError ?? this.lastError };
   }
 
   /** Opens the feed on first use; later calls share that opening. Never rejects. */
@@ -110,10 +125,16 @@ export class RevocationFeed {
     // A feed that ran a good while before failing starts its pauses over.
     if (Date.now() - this.openedAtMs > this.options.retryMaxMs) this.failures = 0;
     const pauseMs = Math.min(this.options.retryMaxMs, this.options.retryMinMs * 2 ** this.failures++);
+    if (this.state !== 'RETRYING') this.retryingSince = new Date();
     this.state = 'RETRYING';
     const reason = error instanceof Error ? error.message : String(error);
     this.options.logger.error(`Following API key revocations failed (${reason}); cached keys are trusted only briefly until it re-opens in ${pauseMs} ms`);
-    void this.subscription?.close();
+    // This subscription is done with: its reconnects, and the re-opening to come, count from here on.
+    const done = this.subscription;
+    this.subscription = undefined;
+    this.priorReconnects += (done?.status?.reconnects ?? 0) + 1;
+    this.lastError = reason;
+    void done?.close();
     this.timer = setTimeout(() => void this.reopen(), pauseMs);
     this.timer.unref();
   }

@@ -3,7 +3,7 @@
 // never expired past its deadline while the money was taken), a hold Stripe already let go as
 // released; and every call about a hold goes to the account the payment was made on.
 // Method: a real write side (Testbed) where the hold is placed through the ledger's own command,
-// then the Holds service built around the real Stripe adapter whose SDK talks to the Stripe fault
+// then the Holds service built around the real Stripe adapter whose SDK talks to the Stripe test
 // server in front of stripe-mock. The server answers the capture or cancel with
 // `payment_intent_unexpected_state` and the read-back with stripe-mock's intent reshaped into the
 // state Stripe holds. Assertions on the answers, the payment and booking streams, the requests seen.
@@ -11,12 +11,12 @@ import { streamName } from '@ledger/domain';
 import { ApplicationError } from '../application-error.js';
 import { LedgerReader } from '../payments/ledger-reader.js';
 import { Testbed } from '../testing/testbed.js';
-import { holdsOn, describeWithStripeMock, startStripeFaults, stripeGateway, switchAccount, type StripeFaultServer } from '../payments/stripe-fault-kit.js';
+import { holdsOn, describeWithStripeMock, startStripeTestServer, stripeGateway, switchAccount, type StripeTestServer } from '../payments/stripe-fault-kit.js';
 import { AuthorizePaymentCommand } from './charge.commands.js';
 import type { Holds } from './holds.js';
 
 describeWithStripeMock('holds on Stripe when an earlier answer was lost', () => {
-  let faults: StripeFaultServer;
+  let faults: StripeTestServer;
   let bed: Testbed;
   let holds: Holds;
   let bookingId: string;
@@ -24,7 +24,7 @@ describeWithStripeMock('holds on Stripe when an earlier answer was lost', () => 
   let intentPath: string;
 
   beforeAll(async () => {
-    faults = await startStripeFaults();
+    faults = await startStripeTestServer();
   });
   afterAll(() => faults.close());
 

@@ -5,17 +5,19 @@
  * go) or released. Every step is an idempotent decision and every processor call carries a key
  * derived from the command and goes to the account the payment was made on, so a repeated or
  * resumed command converges on one outcome. A call that finds the hold already captured or let go
- * (an earlier call's answer was lost) records what really happened, never a refusal.
+ * (an earlier call's answer was lost) records what really happened, never a refusal; so does a
+ * hold whose deadline passed, which is read back at the processor before it is booked as expired.
  */
 import { Injectable } from '@nestjs/common';
 import { DomainError, money, paymentDecider, streamName } from '@ledger/domain';
 import type { CommandContext, Money, Payment, PaymentCommand, PaymentStatus } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import { GatewayRequestError, PaymentGateway } from '@ledger/payments';
-import type { FailedOutcome, HoldCaptured } from '@ledger/payments';
+import type { FailedOutcome, HoldCanceled, HoldCaptured } from '@ledger/payments';
 import { ApplicationError } from '../application-error.js';
 import { DecisionRunner } from '../decision-runner.js';
 import { LedgerReader, paymentAccountOf } from '../payments/ledger-reader.js';
+import { holdFateOf, intentRecordedAt, paymentLookup } from '../payments/payment-lookup.js';
 import { stepContext } from '../payments/step-context.js';
 import { PaymentSettlement } from '../payments/payment-settlement.js';
 import { StepProbe } from '../payments/step-probe.js';
@@ -63,8 +65,8 @@ export class Holds {
       .capturePayment({ account, idempotencyKey: captureKey(root.commandId), processorPaymentId, amountMinor: amount.amountMinor })
       .catch(refusedRequest);
     if (outcome.status === 'failed') return this.refused(root, payment, outcome);
-    if (outcome.status === 'canceled') return this.letGo(root, payment, 'capture');
-    return this.settle(root, await this.recordCapture(root, payment, outcome));
+    if (outcome.status === 'canceled') return this.letGo(root, payment, outcome, 'capture');
+    return this.recordFate(root, payment, outcome);
   }
 
   /** What `capture` would refuse before the processor is asked: a hold that is not live, an amount above it. */
@@ -93,6 +95,22 @@ export class Holds {
     return this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context }));
   }
 
+  /**
+   * A hold whose deadline passed, read back at the processor before anything is recorded, because
+   * a capture whose answer was lost may have taken the money: captured there, it is recorded as
+   * that capture (never as expired); let go, as expired; still live, nothing is recorded and it
+   * stays AUTHORIZED. When the processor cannot tell, the lookup's error is thrown and nothing is
+   * recorded: a hold is never booked as expired blind.
+   */
+  async lapse(root: CommandContext, paymentId: string): Promise<HoldResult> {
+    const payment = await this.reader.payment(root.tenant, paymentId);
+    if (payment.status !== 'AUTHORIZED') return this.settle(root, payment);
+    const [initiated] = await this.store.readStream(streamName.payment(paymentId), { maxCount: 1 });
+    const lookup = await paymentLookup(this.reader, root.tenant, payment, intentRecordedAt(initiated!));
+    const fate = holdFateOf(payment, await this.gateway.lookupPayment(lookup));
+    return fate === 'live' ? resultOf(payment) : this.recordFate(root, payment, fate);
+  }
+
   /** Records that a hold lapsed (only once its `captureBefore` has passed) and frees its shares. */
   async expire(root: CommandContext, paymentId: string): Promise<HoldResult> {
     const context = stepContext(root, 'expire');
@@ -106,7 +124,20 @@ export class Holds {
    */
   async settle(root: CommandContext, payment: Payment): Promise<HoldResult> {
     await this.settlement.applyToBookings(root, payment);
-    return { paymentId: payment.paymentId, status: payment.status, authorized: payment.authorized, captured: payment.captured };
+    return resultOf(payment);
+  }
+
+  /**
+   * Records a hold's fate as the processor reports it, answered to a capture or a release or read
+   * back: money taken as the capture (also past the deadline, never as expired), a hold let go as
+   * expired once past its deadline, else as released; then applies it to the bookings. The one
+   * path for all of them, so an answer and a read-back are never recorded differently.
+   */
+  private async recordFate(root: CommandContext, payment: Payment, fate: HoldCaptured | HoldCanceled): Promise<HoldResult> {
+    if (fate.status === 'succeeded') return this.settle(root, await this.recordCapture(root, payment, fate));
+    const { paymentId } = payment;
+    if (lapsedAt(payment, root)) return this.expire(root, paymentId);
+    return this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context: stepContext(root, 'outcome') }));
   }
 
   private async recordCapture(root: CommandContext, payment: Payment, captured: HoldCaptured): Promise<Payment> {
@@ -121,7 +152,7 @@ export class Holds {
    * moved, so the capture is recorded and applied, and the caller told the hold could not be let go.
    */
   private async alreadyCaptured(root: CommandContext, payment: Payment, captured: HoldCaptured): Promise<never> {
-    const { status } = await this.settle(root, await this.recordCapture(root, payment, captured));
+    const { status } = await this.recordFate(root, payment, captured);
     const message = 'The hold was already captured at the processor; the capture is now recorded';
     throw new ApplicationError('PROCESSOR_REJECTED', message, { paymentId: payment.paymentId, status, failureCode: 'payment_intent_unexpected_state' });
   }
@@ -131,14 +162,10 @@ export class Holds {
    * cancelling it when it lapsed): recorded as expired once past its deadline, else as released,
    * and the caller told nothing was captured.
    */
-  private async letGo(root: CommandContext, payment: Payment, action: string): Promise<never> {
-    const lapsed = payment.captureBefore !== null && Date.parse(root.now) >= Date.parse(payment.captureBefore);
-    const { paymentId } = payment;
-    const gone = lapsed
-      ? await this.expire(root, paymentId)
-      : await this.settle(root, await this.decide({ type: 'RecordAuthorizationRelease', data: { paymentId }, context: stepContext(root, 'outcome') }));
+  private async letGo(root: CommandContext, payment: Payment, canceled: HoldCanceled, action: string): Promise<never> {
+    const { status } = await this.recordFate(root, payment, canceled);
     const message = `Cannot ${action} the hold: the processor had already let it go`;
-    throw new ApplicationError('PROCESSOR_REJECTED', message, { paymentId, status: gone.status, failureCode: 'payment_intent_unexpected_state' });
+    throw new ApplicationError('PROCESSOR_REJECTED', message, { paymentId: payment.paymentId, status, failureCode: 'payment_intent_unexpected_state' });
   }
 
   /**
@@ -147,8 +174,7 @@ export class Holds {
    * nothing here. Either way the caller is answered with the processor's code.
    */
   private async refused(root: CommandContext, payment: Payment, failure: FailedOutcome): Promise<never> {
-    const lapsed = payment.captureBefore !== null && Date.parse(root.now) >= Date.parse(payment.captureBefore);
-    const status = lapsed ? (await this.expire(root, payment.paymentId)).status : payment.status;
+    const status = lapsedAt(payment, root) ? (await this.expire(root, payment.paymentId)).status : payment.status;
     throw new ApplicationError('PROCESSOR_REJECTED', failure.message, { paymentId: payment.paymentId, status, failureCode: failure.failureCode });
   }
 
@@ -163,6 +189,15 @@ export class Holds {
     const events = await this.store.readStream(streamName.payment(paymentId));
     return events.some((event) => event.type === type && event.metadata.causationId === root.commandId);
   }
+}
+
+function resultOf(payment: Payment): HoldResult {
+  return { paymentId: payment.paymentId, status: payment.status, authorized: payment.authorized, captured: payment.captured };
+}
+
+/** Whether the hold's deadline has passed at the command's time. */
+function lapsedAt(payment: Payment, root: CommandContext): boolean {
+  return payment.captureBefore !== null && Date.parse(root.now) >= Date.parse(payment.captureBefore);
 }
 
 function requireLiveHold(payment: Payment, action: string): string {

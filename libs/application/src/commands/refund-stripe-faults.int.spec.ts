@@ -3,7 +3,7 @@
 // payment's refunds and recorded as what it is; one Stripe never made stays pending, never
 // failed; and a refund goes to the account the payment was made on.
 // Method: a real write side (Testbed) where the card is charged through the ledger's own command,
-// then the refund handler built around the real Stripe adapter whose SDK talks to the Stripe fault
+// then the refund handler built around the real Stripe adapter whose SDK talks to the Stripe test
 // server in front of stripe-mock; the server answers the refund with a 500 and lists the refunds
 // Stripe holds (stripe-mock's list, reshaped with the metadata the ledger sent). Assertions on the
 // answers, the payment and booking streams and the requests seen.
@@ -14,22 +14,22 @@ import {
   describeWithStripeMock,
   listOf,
   refundsOn,
-  startStripeFaults,
+  startStripeTestServer,
   stripeGateway,
   switchAccount,
-  type StripeFaultServer,
+  type StripeTestServer,
 } from '../payments/stripe-fault-kit.js';
 import { ChargeBookingCommand } from './charge.commands.js';
 import { RefundPaymentCommand } from './refund.commands.js';
 
 describeWithStripeMock('refunds on Stripe when the answer was a 5xx', () => {
-  let faults: StripeFaultServer;
+  let faults: StripeTestServer;
   let bed: Testbed;
   let bookingId: string;
   let paymentId: string;
 
   beforeAll(async () => {
-    faults = await startStripeFaults();
+    faults = await startStripeTestServer();
   });
   afterAll(() => faults.close());
 

@@ -18,12 +18,12 @@ import type { Position, RecordedEvent } from '@ledger/event-store';
 import { paymentDecider } from '@ledger/domain';
 import type { CommandContext, Payment, PaymentEvent, PaymentState } from '@ledger/domain';
 import { PaymentGateway, PaymentGatewayError } from '@ledger/payments';
-import type { LookupPaymentInput, PaymentOutcome } from '@ledger/payments';
+import type { PaymentOutcome } from '@ledger/payments';
 import { Clock } from '../clock.port.js';
 import { isRejection } from '../application-error.js';
 import { deriveId } from '../ids.js';
-import { processorKey } from './card-payments.js';
-import { LedgerReader, paymentAccountOf } from './ledger-reader.js';
+import { LedgerReader } from './ledger-reader.js';
+import { intentRecordedAt, paymentLookup } from './payment-lookup.js';
 import { PaymentSettlement, bookingShares } from './payment-settlement.js';
 
 export interface ReconcileSummary {
@@ -94,7 +94,7 @@ export class PaymentReconciler {
   private async resolveOpen(root: CommandContext, tracked: Tracked, payment: Payment): Promise<Fate> {
     let outcome: PaymentOutcome | undefined;
     try {
-      outcome = await this.gateway.lookupPayment(await this.lookupOf(tracked, payment));
+      outcome = await this.gateway.lookupPayment(await paymentLookup(this.reader, tracked.tenant, payment, tracked.initiatedAt));
     } catch (error) {
       if (!(error instanceof PaymentGatewayError)) throw error;
       this.logger.warn(`Payment ${payment.paymentId} stays open: the processor could not prove what became of it (${error.message})`);
@@ -108,33 +108,6 @@ export class PaymentReconciler {
       if (!isRejection(error)) throw error;
     });
     return outcome === undefined ? 'abandoned' : 'resolved';
-  }
-
-  /** The question for the processor: on the payment's own account, since its intent was recorded. */
-  private async lookupOf(tracked: Tracked, payment: Payment): Promise<LookupPaymentInput> {
-    const tenant = await this.reader.tenant(tracked.tenant);
-    const processorCustomerId = await this.savedCardCustomer(tracked.tenant, payment);
-    return {
-      account: paymentAccountOf(payment, tenant),
-      paymentId: payment.paymentId,
-      tenant: tracked.tenant,
-      createdSince: tracked.initiatedAt,
-      idempotencyKey: processorKey(payment.paymentId),
-      ...(processorCustomerId ? { processorCustomerId } : {}),
-    };
-  }
-
-  /**
-   * A card on file is charged as its processor customer, which narrows the processor's read. Only
-   * a narrowing: without it the read covers every intent of the account, still a proof.
-   */
-  private async savedCardCustomer(tenantId: string, payment: Payment): Promise<string | undefined> {
-    if (payment.cardId === null) return undefined;
-    const customer = await this.reader.customer(tenantId, payment.customerId).catch((error: unknown) => {
-      if (!isRejection(error)) throw error;
-      return undefined;
-    });
-    return customer?.cards[payment.cardId]?.processorCustomerId;
   }
 
   private systemContext(tenant: string, paymentId: string): CommandContext {
@@ -161,8 +134,7 @@ export class PaymentReconciler {
 
 function track(payments: Map<string, Tracked>, event: RecordedEvent): void {
   const id = event.streamName.slice('payment-'.length);
-  // The command's own time (occurredAt), not the store's, so the grace period follows the ledger's clock.
-  const initiatedAt = typeof event.metadata.occurredAt === 'string' ? event.metadata.occurredAt : event.recordedAt.toISOString();
+  const initiatedAt = intentRecordedAt(event);
   const current = payments.get(id) ?? { state: paymentDecider.initialState, tenant: String(event.metadata.tenant), initiatedAt };
   current.state = paymentDecider.evolve(current.state, { type: event.type, data: event.data } as PaymentEvent);
   payments.set(id, current);

@@ -7,7 +7,7 @@
 // even after the tenant connected another.
 // Method: a real write side (Testbed: SQLite event store) where a card charge dies after reserving
 // the booking's share (a crash probe), then a reconciler built around the real Stripe adapter whose
-// SDK talks to the Stripe fault server in front of stripe-mock; the server empties the search (a
+// SDK talks to the Stripe test server in front of stripe-mock; the server empties the search (a
 // lagging index), answers the list with the intent Stripe made (stripe-mock's list, reshaped), or
 // fails it. Assertions on the summary, the payment and booking streams, and the requests Stripe saw.
 import { jest } from '@jest/globals';
@@ -24,20 +24,20 @@ import {
   ledgerIntent,
   listOf,
   reconcilerOn,
-  startStripeFaults,
+  startStripeTestServer,
   stripeGateway,
   switchAccount,
-  type StripeFaultServer,
+  type StripeTestServer,
 } from './stripe-fault-kit.js';
 
 describeWithStripeMock("PaymentReconciler on Stripe: a payment's fate from consistent reads only", () => {
-  let faults: StripeFaultServer;
+  let faults: StripeTestServer;
   let bed: Testbed;
   let bookingId: string;
   let paymentId: string;
 
   beforeAll(async () => {
-    faults = await startStripeFaults();
+    faults = await startStripeTestServer();
   });
   afterAll(() => faults.close());
 

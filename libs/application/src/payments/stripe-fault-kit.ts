@@ -2,18 +2,20 @@
  * The write side on Stripe under faults, for the application's fault specs: a Testbed (SQLite
  * event store, sandbox processor) seeds payments through the ledger's own commands, and the
  * services under test (the reconciler, holds, refunds) are built again around a real
- * StripePaymentGateway whose SDK talks to the Stripe fault server in front of stripe-mock. What
- * Stripe "holds" (an intent that succeeded, a refund made) is stripe-mock's answer reshaped by the
- * fault server, with the ids and metadata the ledger sent.
+ * StripePaymentGateway whose SDK talks to the Stripe test server (@ledger/testing) in front of
+ * stripe-mock, the faults it injects on demand. What Stripe "holds" (an intent that succeeded, a
+ * refund made) is stripe-mock's answer reshaped by that server, with the ids and metadata the
+ * ledger sent.
  */
 import { streamName, tenantDecider } from '@ledger/domain';
 import { StripePaymentGateway } from '@ledger/payments';
-import { StripeFaultServer, ledgerIntent, listOf, listing, reshaped, type JsonObject } from '../../../payments/src/testing/stripe-fault-server.js';
+import { StripeTestServer, ledgerIntent, listOf, listing, reshaped, type JsonObject } from '@ledger/testing';
 import { CardVault } from '../cards/card-vault.js';
 import { CommandContexts } from '../command-contexts.js';
 import { RefundPaymentHandler } from '../commands/refund.handlers.js';
 import { Holds } from '../commands/holds.js';
 import { IdempotencyGuard } from '../idempotency.js';
+import { HoldExpiryMonitor } from '../process-managers/hold-expiry.js';
 import type { Testbed } from '../testing/testbed.js';
 import { CardPayments } from './card-payments.js';
 import { LedgerReader } from './ledger-reader.js';
@@ -21,7 +23,7 @@ import { PaymentReconciler } from './payment-reconciler.js';
 import { PaymentSettlement } from './payment-settlement.js';
 import { StepProbe } from './step-probe.js';
 
-export { StripeFaultServer, ledgerIntent, listOf, listing, reshaped };
+export { StripeTestServer, ledgerIntent, listOf, listing, reshaped };
 export type { JsonObject };
 
 const host = process.env.STRIPE_MOCK_HOST;
@@ -31,12 +33,13 @@ const port = Number(process.env.STRIPE_MOCK_PORT ?? 0);
 export const describeWithStripeMock = (name: string, body: () => void): void =>
   host && port ? describe(name, body) : describe.skip(`${name} (skipped: STRIPE_MOCK_HOST/PORT not set)`, body);
 
-export function startStripeFaults(): Promise<StripeFaultServer> {
-  return StripeFaultServer.start({ host: host ?? '127.0.0.1', port });
+/** The Stripe test server in front of stripe-mock, passing everything through until a test injects a fault. */
+export function startStripeTestServer(): Promise<StripeTestServer> {
+  return StripeTestServer.start({ stripeMock: { host: host ?? '127.0.0.1', port } });
 }
 
-/** The production adapter, its SDK pointed at the fault server; one SDK retry, as in production. */
-export function stripeGateway(faults: StripeFaultServer): StripePaymentGateway {
+/** The production adapter, its SDK pointed at the Stripe test server; one SDK retry, as in production. */
+export function stripeGateway(faults: StripeTestServer): StripePaymentGateway {
   return new StripePaymentGateway({
     secretKey: 'sk_test_faults',
     host: '127.0.0.1',
@@ -57,6 +60,12 @@ export function cardPaymentsOn(bed: Testbed, gateway: StripePaymentGateway): Car
 
 export function holdsOn(bed: Testbed, gateway: StripePaymentGateway): Holds {
   return new Holds(bed.runner, bed.get(LedgerReader), gateway, bed.store, new StepProbe(), bed.get(PaymentSettlement));
+}
+
+/** The hold-expiry monitor with its holds and fallback charges on the Stripe adapter. */
+export function holdExpiryOn(bed: Testbed, gateway: StripePaymentGateway): HoldExpiryMonitor {
+  const { store, clock } = bed;
+  return new HoldExpiryMonitor(store, clock, bed.get(CommandContexts), bed.get(LedgerReader), bed.runner, holdsOn(bed, gateway), cardPaymentsOn(bed, gateway));
 }
 
 export function refundsOn(bed: Testbed, gateway: StripePaymentGateway): RefundPaymentHandler {

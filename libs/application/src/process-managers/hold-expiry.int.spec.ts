@@ -1,12 +1,16 @@
 // The hold-expiry monitor on the real write side (SQLite event store, sandbox processor whose
 // holds lapse after seven days, ManualClock): a hold captured before it lapses when the business
 // auto-captures; a lapsed hold expired and replaced by a charge to the card on file; a hold left
-// to expire when the business does not auto-capture; and repeated runs, or a restarted monitor,
-// that never take money twice.
+// to expire when the business does not auto-capture; a lapsed hold the processor had already
+// captured (a capture whose answer was lost) recorded as that capture, not expired, with no second
+// charge; a hold whose fate the processor cannot tell left open until it can; and repeated runs,
+// or a restarted monitor, that never take money twice.
+import { jest } from '@jest/globals';
 import { streamName, tenantDecider } from '@ledger/domain';
-import { SANDBOX_HOLD_LIFETIME_MS } from '@ledger/payments';
+import { GatewayUnavailableError, SANDBOX_HOLD_LIFETIME_MS } from '@ledger/payments';
 import { AuthorizePaymentCommand } from '../commands/charge.commands.js';
 import { MoneyTestbed } from '../commands/money-testbed.js';
+import { LedgerReader } from '../payments/ledger-reader.js';
 import { CrashOnceAt } from '../payments/step-probe.js';
 
 const HOUR_MS = 60 * 60_000;
@@ -22,7 +26,10 @@ describe('the hold-expiry monitor', () => {
     customerId = await money.bed.seedCustomer();
     bookingId = await money.bed.seedBooking(customerId, 12_500);
   });
-  afterEach(() => money.dispose());
+  afterEach(async () => {
+    jest.restoreAllMocks();
+    await money.dispose();
+  });
 
   const hold = async (card: { paymentMethodToken?: string } = {}) => {
     const command = new AuthorizePaymentCommand(money.bed.caller, { bookingId, idempotencyKey: 'hold-1', ...card });
@@ -102,6 +109,35 @@ describe('the hold-expiry monitor', () => {
     money.bed.clock.advance(SANDBOX_HOLD_LIFETIME_MS + 20 * 60_000);
     expect(await money.monitor.runOnce()).toMatchObject({ examined: 0, captured: [], expired: [], fallbackCharges: [] });
     expect(money.bed.processorCalls.createPayment ?? 0).toBe(0);
+  });
+
+  it('records a lapsed hold the processor already captured as that capture, never as expired, and charges nothing again', async () => {
+    await money.bed.seedCard(customerId);
+    const paymentId = await hold();
+    // A capture reached the processor in time, but its answer was lost and nobody retried it.
+    const { processorPaymentId, processorAccountId } = await money.bed.get(LedgerReader).payment(money.bed.tenantId, paymentId);
+    const account = processorAccountId === null ? {} : { accountId: processorAccountId };
+    await money.bed.gateway.capturePayment({ account, idempotencyKey: 'lost-capture', processorPaymentId: processorPaymentId! });
+    money.bed.clock.advance(SANDBOX_HOLD_LIFETIME_MS + 10 * 60_000);
+    expect(await money.monitor.runOnce()).toMatchObject({ examined: 1, captured: [paymentId], expired: [], fallbackCharges: [], failures: [] });
+    expect(await money.bed.eventTypes(streamName.payment(paymentId))).toEqual(['PaymentInitiated', 'PaymentAuthorized', 'Charged']);
+    expect(await balances()).toEqual({ paid: 12_500, authorized: 0, remaining: 0 });
+    expect(money.bed.processorCalls.createPayment).toBe(1);
+    expect(await money.monitor.runOnce()).toMatchObject({ examined: 0, fallbackCharges: [] });
+  });
+
+  it('leaves a lapsed hold open while the processor cannot say what became of it, and expires it once it can', async () => {
+    await money.bed.seedCard(customerId);
+    const paymentId = await hold();
+    money.bed.clock.advance(SANDBOX_HOLD_LIFETIME_MS + 10 * 60_000);
+    const down = jest.spyOn(money.bed.gateway, 'lookupPayment').mockRejectedValue(new GatewayUnavailableError('the processor is down'));
+    const blind = await money.monitor.runOnce();
+    expect(blind).toMatchObject({ examined: 1, captured: [], expired: [], fallbackCharges: [], failures: [{ paymentId }] });
+    expect(await money.bed.eventTypes(streamName.payment(paymentId))).toEqual(['PaymentInitiated', 'PaymentAuthorized']);
+    expect(await balances()).toEqual({ paid: 0, authorized: 12_500, remaining: 0 });
+    expect(money.bed.processorCalls.createPayment).toBe(1);
+    down.mockRestore();
+    expect(await money.monitor.runOnce()).toMatchObject({ expired: [paymentId], fallbackCharges: [{ paymentId, status: 'CAPTURED' }], failures: [] });
   });
 
   it('expires a lapsed hold without a fallback when the customer has no card on file', async () => {

@@ -5,10 +5,17 @@
  *
  * - when the business auto-captures (`autoCaptureBeforeExpiry`), a hold within the margin is
  *   captured in full before it lapses;
- * - a hold past its deadline (or one the processor says has lapsed) is recorded as expired and its
- *   bookings' shares are released; then, when the business auto-captures, what those bookings
- *   still owe is charged to the customer's card on file instead;
- * - without auto-capture nothing is taken: the hold is recorded as expired at its deadline.
+ * - a hold past its deadline is first read back at the processor (`Holds.lapse`), because a
+ *   capture whose answer was lost may have taken the money: captured there, it is recorded as that
+ *   capture and nothing more is charged; let go there (or one the processor says has lapsed when
+ *   captured), it is recorded as expired and its bookings' shares are released, and then, when the
+ *   business auto-captures, what those bookings still owe is charged to the card on file instead;
+ *   still live there (the ledger's deadline was an estimate), it is treated as live: captured
+ *   when the business auto-captures, else left for a later run;
+ * - when the processor cannot say, nothing is recorded and the next run asks again: a hold is
+ *   never booked as expired, nor replaced by a fallback charge, blind;
+ * - without auto-capture nothing is taken: the hold is recorded as expired once the processor has
+ *   let it go.
  *
  * Every command id and processor key is derived from the hold's payment id ('auto-capture',
  * 'expire', 'fallback'), so a run repeated after a crash, or by a second instance, repeats the
@@ -126,19 +133,21 @@ export class HoldExpiryMonitor {
     }
   }
 
-  /** A live hold near or past its deadline: capture it, or record that it lapsed. */
+  /** A live hold near or past its deadline: capture it, or record what the processor says became of it. */
   private async attend(hold: TrackedHold, now: Date, summary: HoldExpirySummary): Promise<void> {
     const payment = await this.reader.payment(hold.tenant, hold.paymentId);
     // The log moved on since it was read (a capture or release just now): the next run sees it.
     if (payment.status !== 'AUTHORIZED') return;
     const { settings } = await this.reader.tenant(hold.tenant);
     const lapsed = now.getTime() >= Date.parse(hold.captureBefore);
-    if (!lapsed && !settings.autoCaptureBeforeExpiry) return;
-    if (lapsed) await this.holds.expire(this.context(hold, 'expire'), hold.paymentId);
-    else if (await this.captured(hold)) {
-      summary.captured.push(hold.paymentId);
-      return;
-    }
+    // Past its deadline the processor is asked first and what it says is recorded; a hold it
+    // still holds live stays AUTHORIZED, like one not yet due.
+    const { status } = lapsed ? await this.holds.lapse(this.context(hold, 'expire'), hold.paymentId) : payment;
+    if (status === 'CAPTURED') return void summary.captured.push(hold.paymentId);
+    if (status === 'AUTHORIZED') {
+      if (!settings.autoCaptureBeforeExpiry) return;
+      if (await this.captured(hold)) return void summary.captured.push(hold.paymentId);
+    } else if (status !== 'EXPIRED') return;
     summary.expired.push(hold.paymentId);
     await this.followUp({ ...hold, status: 'EXPIRED' }, summary);
   }

@@ -15,6 +15,7 @@
  * Every change of state goes through one queue, so a renewal, a loss reported by the work and a
  * stop never interleave: a work is never started while its previous run is still stopping.
  */
+import type { SubscriptionStatus } from '@ledger/event-store';
 import type { ProjectionLease } from '../projector/projection-lease.js';
 import type { RunnerFence, RunnerLogger } from './process-manager.js';
 
@@ -32,6 +33,19 @@ export interface LeasedWork {
   readonly lost: boolean;
   /** Events handled and skipped (for a job: runs completed and runs that failed). */
   readonly stats: { readonly handled: number; readonly skipped: number };
+  /** The subscription it follows the log with, while it runs (a process manager; a job has none). */
+  readonly subscriptionStatus?: SubscriptionStatus | undefined;
+}
+
+/** What a slot shows health checks and metrics. */
+export interface SlotStatus {
+  readonly name: string;
+  readonly state: LeasedState;
+  readonly failure?: string;
+  readonly handled: number;
+  readonly skipped: number;
+  /** The work's subscription, while it runs here. */
+  readonly subscription?: SubscriptionStatus;
 }
 
 /** The fence a work asks: the lease while it is held, renewed in the store whenever it is due. */
@@ -58,9 +72,10 @@ export class LeasedSlot {
     return this.current;
   }
 
-  status(): { name: string; state: LeasedState; failure?: string; handled: number; skipped: number } {
+  status(): SlotStatus {
     const { handled, skipped } = this.work.stats;
-    return { name: this.name, state: this.current, ...(this.failure ? { failure: this.failure } : {}), handled, skipped };
+    const subscription = this.current === 'running' ? this.work.subscriptionStatus : undefined;
+    return { name: this.name, state: this.current, ...(this.failure ? { failure: this.failure } : {}), handled, skipped, ...(subscription ? { subscription } : {}) };
   }
 
   /** One turn of the slot's loop: take the lease when it is free, renew it while held. */

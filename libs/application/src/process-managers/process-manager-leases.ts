@@ -20,7 +20,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventStore } from '@ledger/event-store';
+import type { EventStore, SubscriptionStatus } from '@ledger/event-store';
 import type { ReadStore } from '@ledger/read-store';
 import { DEFAULT_LEASE_TTL_MS, ProjectionLease } from '../projector/projection-lease.js';
 import type { LeaseSettings } from '../projector/projection-lease.js';
@@ -44,6 +44,8 @@ export interface BackgroundStatus {
   /** Events handled and skipped since start (a job: runs completed and runs that failed). */
   readonly handled: number;
   readonly skipped: number;
+  /** A process manager's subscription to the log, while it runs on this instance. */
+  readonly subscription?: SubscriptionStatus;
 }
 
 /** Some leased work started and stopped together (a host's managers, the periodic jobs). */

@@ -17,7 +17,7 @@
 import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { EventStore, WrongExpectedRevisionError } from '@ledger/event-store';
-import type { EventSubscription, ExpectedRevision, Position, RecordedEvent } from '@ledger/event-store';
+import type { EventSubscription, ExpectedRevision, Position, RecordedEvent, SubscriptionStatus } from '@ledger/event-store';
 import { isRejection } from '../application-error.js';
 import { deriveId } from '../ids.js';
 import { checkpointStreamName, ProcessManagerFailure } from './process-manager.js';
@@ -81,6 +81,14 @@ export class ProcessManagerRunner {
   /** Why the runner stopped on its own, if it did. */
   get failure(): ProcessManagerFailure | undefined {
     return this.failed;
+  }
+
+  /**
+   * Where the subscription this runner follows the log with stands (for health and metrics), while
+   * it runs; undefined when it is not running here, or on a store whose subscriptions do not say.
+   */
+  get subscriptionStatus(): SubscriptionStatus | undefined {
+    return this.loop ? this.subscription?.status : undefined;
   }
 
   /** The position of the last event handled (or skipped); undefined before the first. */

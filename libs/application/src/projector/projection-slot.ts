@@ -11,10 +11,14 @@
  *   any other failure ------> failed (stays, visibly: a malformed event, a refused write)
  *
  * A transient failure (ReadStoreTransientError: a timeout, a lost connection, a write a majority
- * did not confirm) leaves the stored checkpoint where it was; the next attempt starts from it.
+ * did not confirm; or EventStoreUnavailableError: the log could not be read, a KurrentDB restart,
+ * election or dropped connection) leaves the stored checkpoint where it was; the next attempt
+ * starts from it. Before the log's outages counted too, one blip of KurrentDB stopped every
+ * projection of an instance for good (found by apps/api/src/production-faults.e2e.spec.ts).
  */
 import type { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { EventStoreUnavailableError } from '@ledger/event-store';
 import type { EventStore } from '@ledger/event-store';
 import type { Projection } from '@ledger/projections';
 import { LeaseLostError, ReadStoreTransientError, type ReadStore } from '@ledger/read-store';
@@ -112,7 +116,7 @@ export class ProjectionSlot {
   /** After a good catch-up: no lag, no failure streak. */
   caughtUp(lag: Lag): void {
     this.lag = lag;
-    if (this.retries > 0) this.logger.log(`Projection ${this.name}: the read store answers again; caught up`);
+    if (this.retries > 0) this.logger.log(`Projection ${this.name}: the stores answer again; caught up`);
     this.retries = 0;
     this.failure = undefined;
   }
@@ -147,12 +151,13 @@ export class ProjectionSlot {
    */
   failed(error: unknown): void {
     if (error instanceof LeaseLostError) return this.lost();
-    if (error instanceof ReadStoreTransientError) {
+    if (error instanceof ReadStoreTransientError || error instanceof EventStoreUnavailableError) {
       if (!this.leading) return;
       this.failure = error.message;
       this.state = 'retrying';
       this.retries++;
-      this.logger.warn(`Projection ${this.name}: the read store failed (${error.message}); attempt ${this.retries + 1} follows`);
+      const store = error instanceof ReadStoreTransientError ? 'the read store' : 'the event store';
+      this.logger.warn(`Projection ${this.name}: ${store} failed (${error.message}); attempt ${this.retries + 1} follows`);
       return;
     }
     this.state = 'failed';

@@ -18,7 +18,7 @@ import { Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { EventStore, EventSubscription, Position } from '@ledger/event-store';
+import type { EventStore, EventSubscription, Position, SubscriptionStatus } from '@ledger/event-store';
 import type { Projection } from '@ledger/projections';
 import type { ReadStore } from '@ledger/read-store';
 import { catchUpTogether } from './catch-up-together.js';
@@ -166,6 +166,11 @@ export class ProjectorHost {
    */
   status(): ProjectorStatus[] {
     return this.slots.map((slot) => slot.status());
+  }
+
+  /** Where the subscription that wakes the runners stands; undefined before start. Failed, the runners only poll. */
+  watcherStatus(): SubscriptionStatus | undefined {
+    return this.watcher?.status;
   }
 
   /** Measures every projection's lag against the log now (one bounded read each) and returns the status. */

@@ -4,15 +4,15 @@
 // the idempotency key and replays for 24 hours, is followed by a read of what happened rather than
 // a blind retry; a 409 or silence is "unknown", never "failed"; a hold with no deadline from Stripe
 // gets the shortest documented one; every request speaks the pinned API version.
-// Method: the real adapter and the real `stripe` SDK against the Stripe fault server
-// (libs/payments/src/testing) in front of stripe-mock. The server passes requests through and, as
+// Method: the real adapter and the real `stripe` SDK against the Stripe test server
+// (@ledger/testing, its faults) in front of stripe-mock. The server passes requests through and, as
 // each test asks, answers with a stored and replayed 500, a 409 `idempotency_key_in_use`, an
 // emptied search, silence, or stripe-mock's own answer reshaped where state is needed (an intent
 // that already succeeded). The SDK's errors go through the adapter's mapping; assertions on the
 // port's answers and on the requests seen. Captures, releases and refunds: stripe-hold-faults.
 import { GatewayUnavailableError } from '../payment-gateway.errors.js';
 import type { CreatePaymentInput } from '../payment-gateway.types.js';
-import { StripeFaultServer, ledgerIntent, listing, reshaped, visaCharge, type JsonObject } from '../testing/stripe-fault-server.js';
+import { StripeTestServer, ledgerIntent, listing, reshaped, visaCharge, type JsonObject } from '@ledger/testing';
 import { STRIPE_API_VERSION } from './stripe-api-version.js';
 import { StripePaymentGateway } from './stripe-payment-gateway.adapter.js';
 
@@ -27,12 +27,12 @@ const intent = (id: string, paymentId: string, fields: JsonObject = {}): JsonObj
   ledgerIntent(id, paymentId, 'sparkle', { amount: 4200, amount_received: 4200, amount_capturable: 0, status: 'succeeded', created: nowS, ...fields });
 
 describeWithStripeMock('Stripe adapter under faults (fault server in front of stripe-mock)', () => {
-  let faults: StripeFaultServer;
+  let faults: StripeTestServer;
   let gateway: StripePaymentGateway;
   let seq = 0;
 
   beforeAll(async () => {
-    faults = await StripeFaultServer.start({ host: host ?? '127.0.0.1', port });
+    faults = await StripeTestServer.start({ stripeMock: { host: host ?? '127.0.0.1', port } });
   });
   beforeEach(() => {
     faults.reset();

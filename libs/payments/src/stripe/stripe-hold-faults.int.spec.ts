@@ -3,13 +3,13 @@
 // Stripe really did: a hold already captured as the capture that happened, a hold already let go
 // as canceled, a refund made as the refund, and "unknown" where nothing can be read; never a
 // refusal while money moved.
-// Method: the real adapter and the real `stripe` SDK against the Stripe fault server
-// (libs/payments/src/testing) in front of stripe-mock: it answers the capture or cancel with
+// Method: the real adapter and the real `stripe` SDK against the Stripe test server
+// (@ledger/testing, its faults) in front of stripe-mock: it answers the capture or cancel with
 // `payment_intent_unexpected_state` or a 500, the refund with a 500, and the reads that follow with
 // stripe-mock's own objects reshaped into the state Stripe holds. The SDK's errors go through the
 // adapter's mapping; assertions on the port's answers and on the requests seen.
 import { GatewayUnavailableError } from '../payment-gateway.errors.js';
-import { StripeFaultServer, listing, reshaped } from '../testing/stripe-fault-server.js';
+import { StripeTestServer, listing, reshaped } from '@ledger/testing';
 import { StripePaymentGateway } from './stripe-payment-gateway.adapter.js';
 
 const host = process.env.STRIPE_MOCK_HOST;
@@ -19,11 +19,11 @@ const describeWithStripeMock = host && port ? describe : describe.skip;
 const account = { accountId: 'acct_1Faults' };
 
 describeWithStripeMock('Stripe adapter: holds and refunds whose answer was lost (fault server in front of stripe-mock)', () => {
-  let faults: StripeFaultServer;
+  let faults: StripeTestServer;
   let gateway: StripePaymentGateway;
 
   beforeAll(async () => {
-    faults = await StripeFaultServer.start({ host: host ?? '127.0.0.1', port });
+    faults = await StripeTestServer.start({ stripeMock: { host: host ?? '127.0.0.1', port } });
   });
   beforeEach(() => {
     faults.reset();

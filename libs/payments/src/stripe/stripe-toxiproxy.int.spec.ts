@@ -4,11 +4,11 @@
 // GatewayUnavailableError (never a failed outcome, never "not found"), every attempt must carry
 // the same idempotency key, and repeating the call after the link heals must return the first
 // charge instead of making a second one.
-// Method: the real adapter -> Toxiproxy -> a stand-in that keeps Stripe's idempotency records and
-// charges (libs/testing/src/stripe-stand-in.ts) -> stripe-mock, which validates every request.
-// Charges are counted where the money would move: in the stand-in, behind the fault.
-import { describeWithToxiproxy, FaultyNetwork, startStripeStandIn } from '@ledger/testing';
-import type { FaultyLink, StripeStandIn } from '@ledger/testing';
+// Method: the real adapter -> Toxiproxy -> the Stripe test server keeping Stripe's idempotency
+// records and charges (@ledger/testing, `keepState`) -> stripe-mock, which validates every request.
+// Charges are counted where the money would move: in the test server, behind the fault.
+import { describeWithToxiproxy, FaultyNetwork, StripeTestServer } from '@ledger/testing';
+import type { FaultyLink } from '@ledger/testing';
 import { GatewayUnavailableError } from '../payment-gateway.errors.js';
 import type { CreatePaymentInput } from '../payment-gateway.types.js';
 import { StripePaymentGateway } from './stripe-payment-gateway.adapter.js';
@@ -18,7 +18,7 @@ const TIMEOUT_MS = 1_500;
 
 describeWithToxiproxy('Stripe adapter behind Toxiproxy (stripe-mock)', () => {
   let network: FaultyNetwork;
-  let stripe: StripeStandIn;
+  let stripe: StripeTestServer;
   let link: FaultyLink;
   let gateway: StripePaymentGateway;
   let seq = 0;
@@ -26,7 +26,7 @@ describeWithToxiproxy('Stripe adapter behind Toxiproxy (stripe-mock)', () => {
   beforeAll(async () => {
     if (!stripeMockUrl) throw new Error('STRIPE_MOCK_URL not set; run `bash scripts/test-services.sh start`');
     network = await FaultyNetwork.connect();
-    stripe = await startStripeStandIn(stripeMockUrl);
+    stripe = await StripeTestServer.start({ stripeMock: stripeMockUrl, keepState: true });
   });
   beforeEach(async () => {
     link = await network.proxy('stripe', stripe.address);

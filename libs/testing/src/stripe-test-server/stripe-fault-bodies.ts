@@ -1,5 +1,5 @@
 /**
- * Bodies for the Stripe fault server's reshaped answers: the objects as the ledger creates them
+ * Bodies for the Stripe test server's reshaped answers: the objects as the ledger creates them
  * (its `paymentId` and `tenant` metadata, a card charge), in whatever state a test needs Stripe to
  * hold. Fields given here replace stripe-mock's; the rest of each object stays stripe-mock's own.
  */

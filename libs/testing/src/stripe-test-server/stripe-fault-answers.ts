@@ -1,5 +1,5 @@
 /**
- * What the Stripe fault server can answer instead of stripe-mock, worded as Stripe words it: the
+ * What the Stripe test server can answer instead of stripe-mock, worded as Stripe words it: the
  * status, the error object (`type`, `code`, `message`, and for a PaymentIntent the intent itself)
  * and the headers the SDK reads. Where a test needs state that the stateless stripe-mock cannot
  * hold (an intent that already succeeded), the answer is stripe-mock's own, reshaped.
@@ -7,7 +7,7 @@
 
 export type JsonObject = Record<string, unknown>;
 
-/** One answer the fault server gives in place of (or on top of) stripe-mock's. */
+/** One answer the test server gives in place of (or on top of) stripe-mock's, when a test injects it. */
 export type FaultAnswer =
   /** A 500 `api_error`. Under an idempotency key it is stored and replayed for every later request with that key. */
   | { readonly kind: 'server-error' }
@@ -38,7 +38,7 @@ export interface CannedAnswer {
   readonly body: JsonObject;
 }
 
-const json = { 'content-type': 'application/json', 'request-id': 'req_fault_server' };
+const json = { 'content-type': 'application/json', 'request-id': 'req_stripe_test_server' };
 
 /** Stripe's body for an error on its side: no code, type `api_error`. */
 export function serverErrorAnswer(replayed: boolean): CannedAnswer {
@@ -51,6 +51,12 @@ export function keyInUseAnswer(idempotencyKey: string | undefined): CannedAnswer
     `There is currently another in-progress request using this Idempotent Key (that probably means you ` +
     `submitted twice, and the other request is still going through): ${idempotencyKey ?? ''}. Please try again later.`;
   return { status: 409, headers: json, body: { error: { type: 'invalid_request_error', code: 'idempotency_key_in_use', message } } };
+}
+
+/** Stripe's refusal of a used idempotency key sent with other parameters than its first request. */
+export function idempotencyErrorAnswer(idempotencyKey: string): CannedAnswer {
+  const message = `Keys for idempotent requests can only be used with the same parameters they were first used with (key ${idempotencyKey}).`;
+  return { status: 400, headers: json, body: { error: { type: 'idempotency_error', message } } };
 }
 
 export function unexpectedStateAnswer(request: FaultRequest, status: string, intent: JsonObject | undefined): CannedAnswer {
