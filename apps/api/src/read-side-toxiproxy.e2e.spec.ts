@@ -3,7 +3,9 @@
 // the projector's writes, /health/ready says so for as long as it lasts; once the network heals
 // the projector goes on by itself, with no restart, and every read model ends equal to a rebuild
 // from the log. Equal to a rebuild after resuming from the stored checkpoints is what shows that
-// no checkpoint moved past a write that was lost.
+// no checkpoint moved past a write that was lost. A mutation made while MongoDB stops answering
+// is recorded and answers RESULT_PENDING (not NOT_FOUND, which would deny what it just did); the
+// same request repeated once healed answers with the one booking it made.
 // Method: the API in-process over real HTTP on its embedded SQLite event store, with MONGODB_URL
 // pointing at a real Toxiproxy in front of FerretDB (a database of its own). Bookings are made
 // through the command bus while the fault lasts; readiness is polled over HTTP; the comparison
@@ -20,6 +22,7 @@ import { EventStore } from '@ledger/event-store';
 import { allProjections } from '@ledger/projections';
 import { ReadStore, SqliteReadStore } from '@ledger/read-store';
 import { describeWithToxiproxy, FaultyNetwork } from '@ledger/testing';
+import { codesOf, graphql, keyFor } from './testing/graphql-client.js';
 import type { FaultyLink } from '@ledger/testing';
 import { readModels, seedCustomer } from './pages/testing/customer-pages.fixture.js';
 import type { SeededCustomer } from './pages/testing/customer-pages.fixture.js';
@@ -141,6 +144,26 @@ describeWithToxiproxy('the read side on MongoDB when the network fails (Toxiprox
     }
     await booking;
     await link.heal();
+    await expectRecovered();
+  });
+
+  it('answers a mutation whose result is not yet readable with RESULT_PENDING, and its repeat with the one booking it made', async () => {
+    const key = await keyFor(api, 'sparkle', 'ADMIN');
+    const create = 'mutation($i: CreateBookingInput!) { createBooking(input: $i) { booking { id balance { amountMinor } } } }';
+    const input = { i: { customerId: seeded.customerId, description: 'Oven', amountMinor: 4_200, currency: 'CAD', serviceDate: '2026-12-02', source: 'PHONE', idempotencyKey: 'pending-booking' } };
+    await link.stall();
+    const bookingsBefore = await api.app.get(EventStore).readAll({ filter: { eventTypes: ['BookingCreated'] } });
+    const during = await graphql(api, key, create, input);
+    expect(codesOf(during)).toEqual(['RESULT_PENDING']);
+    expect(during.errors![0]!.extensions).toMatchObject({ details: { recorded: true, retryable: true, bookingId: expect.any(String) } });
+    await link.heal();
+    await until('/health/ready answering 200', async () => (await ready()).status === 200, 45_000);
+    const repeated = await graphql(api, key, create, input);
+    expect(repeated.errors).toBeUndefined();
+    expect(repeated.data!.createBooking.booking.balance).toEqual({ amountMinor: 4_200 });
+    expect((during.errors![0]!.extensions!.details as { bookingId: string }).bookingId).toBe(repeated.data!.createBooking.booking.id);
+    const made = (await api.app.get(EventStore).readAll({ filter: { eventTypes: ['BookingCreated'] } })).slice(bookingsBefore.length);
+    expect(made.map((event) => (event.data as { bookingId: string }).bookingId)).toEqual([repeated.data!.createBooking.booking.id]);
     await expectRecovered();
   });
 });

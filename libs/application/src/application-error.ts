@@ -12,6 +12,8 @@ export const applicationErrorCodes = [
   'CARD_DECLINED',
   'PROCESSOR_REJECTED',
   'PROCESSOR_UNAVAILABLE',
+  /** Recorded, but not yet in the read models the answer comes from: repeat the request for it. */
+  'RESULT_PENDING',
 ] as const;
 
 export type ApplicationErrorCode = (typeof applicationErrorCodes)[number];

@@ -8,7 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@ledger/domain';
 import { EventStore } from '@ledger/event-store';
 import type { Position, RecordedEvent } from '@ledger/event-store';
-import { ProjectorHost, auditorView, receivables } from '@ledger/application';
+import { ApplicationError, ProjectorHost, auditorView, receivables } from '@ledger/application';
 import type { AuditorEvent, Receivables as AgedReceivables } from '@ledger/application';
 import type {
   BookingBalanceDocument,
@@ -23,6 +23,9 @@ import { DEFAULT_PAGE_SIZE, connectionOf } from './common/pagination.js';
 import type { ConnectionShape, Edge } from './common/pagination.js';
 
 type Tenanted = { tenant: string };
+
+/** How long a mutation waits for the read models to include its write before answering RESULT_PENDING. */
+const READ_YOUR_WRITES_MS = 5_000;
 
 /** Where each read model lives: projection name and collection. */
 const SOURCES = {
@@ -64,7 +67,7 @@ export interface ListRequest {
 export class DashboardReads {
   private readonly indexed = new Set<string>();
   /** The wait for the read models that mutations in flight share (see caughtUp). */
-  private wait: { readonly upTo: Position; readonly done: Promise<void> } | undefined;
+  private wait: { readonly upTo: Position; readonly done: Promise<boolean> } | undefined;
 
   constructor(
     @Inject(ReadStore) private readonly reads: ReadStore,
@@ -250,19 +253,46 @@ export class DashboardReads {
     };
   }
 
-  /** Read your own writes: wait (briefly) until the read models include everything recorded so far. */
-  async caughtUp(timeoutMs = 3_000): Promise<void> {
+  /**
+   * Read your own writes: waits until the read models include everything recorded so far, for a
+   * mutation whose answer is complete without them (later reads then show the change). A slow
+   * projector does not fail a change that succeeded.
+   */
+  async caughtUp(timeoutMs = READ_YOUR_WRITES_MS): Promise<void> {
     const head = await this.events.headPosition();
-    if (head === undefined) return;
-    // Concurrent mutations share one wait: a request whose writes an earlier wait already covers
-    // joins it, and a later one waits after it. Checking the projector once for all of them,
-    // rather than once per request, keeps 32 concurrent charges from polling it 32 times over.
+    if (head !== undefined) await this.sharedWait(head, timeoutMs);
+  }
+
+  /**
+   * The same wait, for a mutation that answers from the read models: still behind after it, the
+   * answer would deny (NOT_FOUND) or misstate what the request just recorded, and a client told
+   * NOT_FOUND may do it again under a new key. It answers RESULT_PENDING instead, naming what was
+   * recorded (`recorded`, e.g. `{ bookingId }`): repeated with the same idempotency key, or read
+   * by that id, it answers with the result once the read models have it.
+   */
+  async readable(recorded: Readonly<Record<string, string>>, timeoutMs = READ_YOUR_WRITES_MS): Promise<void> {
+    const head = await this.events.headPosition();
+    if (head === undefined || (await this.sharedWait(head, timeoutMs))) return;
+    throw new ApplicationError(
+      'RESULT_PENDING',
+      'The change was recorded, but the read models have not caught up yet; repeat the request (with the same idempotency key) or read it by its id shortly',
+      { recorded: true, retryable: true, ...recorded },
+    );
+  }
+
+  /**
+   * Concurrent mutations share one wait: a request whose writes an earlier wait already covers
+   * joins it, and a later one waits after it. Checking the projector once for all of them, rather
+   * than once per request, keeps 32 concurrent charges from polling it 32 times over.
+   */
+  private sharedWait(head: Position, timeoutMs: number): Promise<boolean> {
     if (this.wait && this.wait.upTo >= head) return this.wait.done;
-    const previous = this.wait?.done ?? Promise.resolve();
+    const previous = this.wait?.done ?? Promise.resolve(true);
     const done = previous.then(() =>
-      this.host.caughtUpTo(head, timeoutMs).catch(() => {
-        // A slow projector must not fail a mutation that succeeded; the answer may then lag a little.
-      }),
+      this.host.caughtUpTo(head, timeoutMs).then(
+        () => true,
+        () => false,
+      ),
     );
     const wait = { upTo: head, done };
     this.wait = wait;

@@ -103,7 +103,7 @@ export class BookingResolver {
   @Roles(...OPERATORS)
   async createBooking(@CurrentPrincipal() principal: Principal, @Args('input') input: CreateBookingInput): Promise<CreateBookingPayload> {
     const result = await this.bus.execute(new CreateBookingCommand(callerOf(principal), input));
-    await this.reads.caughtUp();
+    await this.reads.readable({ bookingId: result.bookingId, ...(result.payment ? { paymentId: result.payment.paymentId } : {}) });
     const payment = result.payment ? await this.reads.one<PaymentHistoryDocument>('payments', principal.tenant, result.payment.paymentId) : undefined;
     const failure =
       result.cardFailure ??
@@ -149,7 +149,7 @@ export class BookingResolver {
   }
 
   private async fresh(principal: Principal, bookingId: string): Promise<Booking> {
-    await this.reads.caughtUp();
+    await this.reads.readable({ bookingId });
     return bookingOf(await this.reads.booking(principal.tenant, bookingId));
   }
 }

@@ -123,7 +123,7 @@ export class CustomerResolver {
   }
 
   private async fresh(principal: Principal, customerId: string): Promise<Customer> {
-    await this.reads.caughtUp();
+    await this.reads.readable({ customerId });
     return customerOf(await this.reads.customer(principal.tenant, customerId));
   }
 

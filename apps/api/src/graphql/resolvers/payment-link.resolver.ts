@@ -61,7 +61,7 @@ export class PaymentLinkResolver {
   @Roles(...OPERATORS)
   async cancelPaymentLink(@CurrentPrincipal() principal: Principal, @Args('linkId', { type: () => ID }) linkId: string): Promise<PaymentLink> {
     await this.bus.execute(new CancelPaymentLinkCommand(callerOf(principal), { linkId }));
-    await this.reads.caughtUp();
+    await this.reads.readable({ linkId });
     return this.paymentLink(principal, linkId);
   }
 }

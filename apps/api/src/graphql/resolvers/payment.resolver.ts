@@ -146,7 +146,7 @@ export class PaymentResolver {
   }
 
   private async fresh(principal: Principal, paymentId: string): Promise<Payment> {
-    await this.reads.caughtUp();
+    await this.reads.readable({ paymentId });
     return paymentOf(await this.reads.payment(principal.tenant, paymentId));
   }
 
