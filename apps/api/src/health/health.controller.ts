@@ -8,7 +8,8 @@
  * Each process manager and job shows its state on this instance: `up` while it runs here,
  * `waiting` while another instance holds its lease (ready: one instance runs it, and this one
  * takes over when that one stops), `failed: ...` once it stopped on an error (not ready: work
- * that stopped silently is how e-mails and automatic charges go missing).
+ * that stopped silently is how e-mails and automatic charges go missing), `retrying: ...` while a
+store outage keeps it from running here (not ready; it resumes by itself).
  *
  * A projection `retrying` after a transient read-store error is not ready: its read models are
  * not being kept up meanwhile, so queries here answer from stale documents and every mutation's
@@ -31,6 +32,8 @@ function backgroundCheck(status: BackgroundStatus): string {
       return 'up';
     case 'waiting':
       return WAITING;
+    case 'retrying':
+      return `retrying: ${status.failure ?? 'unknown error'} (${status.retries} ${status.retries === 1 ? 'outage' : 'outages'} in a row)`;
     case 'failed':
       return `failed: ${status.failure ?? 'unknown error'}`;
     case 'stopped':

@@ -111,13 +111,13 @@ export class LedgerMetrics implements OnModuleInit {
     // Registered first, so its collect (which fills the two gauges above) runs before they are read.
     new Gauge({
       name: 'ledger_process_manager_up',
-      help: '1 while the process manager or job runs here or waits for another instance, 0 once it stopped on an error',
+      help: '1 while the process manager or job runs here or waits for another instance, 0 once it stopped on an error or while a store outage keeps it from running',
       labelNames,
       registers: [this.registry],
       collect() {
         for (const status of background.status()) {
           const labels = { kind: status.kind, manager: status.name };
-          this.set(labels, status.state === 'failed' || status.state === 'stopped' ? 0 : 1);
+          this.set(labels, status.state === 'running' || status.state === 'waiting' ? 1 : 0);
           running.set(labels, status.state === 'running' ? 1 : 0);
           handled.set(labels, status.handled);
         }

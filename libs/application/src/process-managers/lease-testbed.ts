@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { SqliteEventStore } from '@ledger/event-store';
+import { AppendOutcomeUnknownError, SqliteEventStore } from '@ledger/event-store';
 import type { RecordedEvent } from '@ledger/event-store';
 import { SqliteReadStore } from '@ledger/read-store';
 import { ProcessManagerLeases } from './process-manager-leases.js';
@@ -37,6 +37,8 @@ export class LeaseInstance {
   readonly reads: SqliteReadStore;
   readonly leases: ProcessManagerLeases;
   private readonly gates = new Map<number, Promise<void>>();
+  /** Checkpoint saves still to meet an outage, and whether each lands before its answer is lost. */
+  private outages = { left: 0, landed: false };
   private group: LeasedGroup | undefined;
 
   constructor(
@@ -56,6 +58,14 @@ export class LeaseInstance {
     let release!: () => void;
     this.gates.set(n, new Promise<void>((resolve) => (release = resolve)));
     return release;
+  }
+
+  /**
+   * The next `count` checkpoint saves meet an event-store outage whose outcome is unknown (as when
+   * KurrentDB restarts mid-append); with `landed`, each is stored before its answer is lost.
+   */
+  checkpointOutage(count: number, landed: boolean): void {
+    this.outages = { left: count, landed };
   }
 
   async start(): Promise<void> {
@@ -114,6 +124,12 @@ export class LeaseInstance {
     this.events.appendToStream = async (stream, events, options) => {
       if (!stream.startsWith('checkpoint-')) return append(stream, events, options);
       const type = events[0]!.type;
+      if (type === 'CheckpointStored' && this.outages.left > 0) {
+        this.outages.left--;
+        if (this.outages.landed) await append(stream, events, options);
+        this.checkpointAppends.push({ type, taken: this.outages.landed });
+        throw new AppendOutcomeUnknownError(stream, options.expectedRevision ?? 'no_stream', events.map((event) => event.id), new Error('the connection closed'));
+      }
       try {
         const result = await append(stream, events, options);
         this.checkpointAppends.push({ type, taken: true });

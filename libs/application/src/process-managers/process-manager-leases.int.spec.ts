@@ -3,7 +3,8 @@
 // about one ttl later) without handling anything twice; a runner whose lease was taken writes
 // nothing more, even when its own clock says it still holds the lease; a runner that fails
 // stays failed where it failed and another instance takes over; periodic jobs run on one
-// instance only.
+// instance only; a store outage (an append whose outcome is unknown) stops a runner only until
+// the store answers again.
 // Method: two or three instances over the same SQLite files (each opens them itself, as a
 // process would) with distinct owners and short ttls, a manager that records what it handles
 // and checkpoints after every event, and faults injected per instance: a read store that stops
@@ -138,6 +139,24 @@ describe('process managers under leases, across instances', () => {
     await sleep(100);
     expect({ a: a.handled, b: b.handled }).toEqual({ a: [1, 2], b: [2] });
     expect(b.state).toBe('running');
+  });
+
+  it.each([true, false])('stops for a while, not for good, when saving its checkpoint meets an event-store outage (stored: %s)', async (landed) => {
+    const a = instance('a');
+    await a.start();
+    await happen(a.events, 1);
+    await eventually(() => a.handled.includes(1), 5_000, 'the first event');
+    a.checkpointOutage(2, landed);
+    await happen(a.events, 2);
+    await eventually(() => a.state === 'retrying', 5_000, 'retrying');
+    expect(a.leases.status()[0]).toMatchObject({ state: 'retrying', failure: expect.stringMatching(/outcome of the append .* is unknown/), retries: 1 });
+    // Two outages in a row, then the store answers: it runs again by itself, from its checkpoint.
+    await eventually(() => a.state === 'running' && a.checkpointAppends.filter((append) => append.taken).length >= 3, 10 * TTL_MS, 'running again');
+    await happen(a.events, 3);
+    await eventually(() => a.handled.includes(3), 5_000, 'the next event');
+    // At least once: an event whose checkpoint was lost comes again; none is skipped.
+    expect([...new Set(a.handled)]).toEqual([1, 2, 3]);
+    expect(a.leases.status()[0]).toMatchObject({ state: 'running' });
   });
 
   it('runs a periodic job on one instance only, and on the next when that one stops', async () => {

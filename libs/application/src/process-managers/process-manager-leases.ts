@@ -39,8 +39,10 @@ export interface BackgroundStatus {
   readonly kind: 'process-manager' | 'job';
   readonly name: string;
   readonly state: LeasedState;
-  /** Why it stopped, when `failed`. */
+  /** Why it stopped, when `failed` or `retrying`. */
   readonly failure?: string;
+  /** Consecutive store outages that stopped it here (see LeasedSlot). */
+  readonly retries: number;
   /** Events handled and skipped since start (a job: runs completed and runs that failed). */
   readonly handled: number;
   readonly skipped: number;
